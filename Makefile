@@ -1,0 +1,107 @@
+# caresim — all builds. `make` (release), `make check` (tests), `make asan` (sanitizers),
+# `make bench` (engine benchmark vs the reference kernel), `make demo`, `make clean`.
+# V=1 shows full command lines. Everything is built under build/ (git-ignored).
+
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+STD     := -std=gnu11
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2
+OPT     := -O2 -g
+CPPFLAGS := -I. -MMD -MP
+LDLIBS  := -lgsl -lgslcblas -lconfig -lm
+TESTLIBS := -lcmocka
+
+REFBENCH_SRC := ../shared/bench/refbench.c
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Build flavours: release in build/, sanitizers in build/asan/.
+ifeq ($(FLAVOUR),asan)
+BUILD   := build/asan
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   := build
+endif
+CFLAGS  ?=
+CFLAGS  += $(STD) $(WARN) $(OPT)
+
+# The library holds the engine, the model and everything the command line uses except
+# main(); tests link against it.
+LIB_SRC   := $(sort $(wildcard sim/*.c models/*.c output/*.c) \
+                    $(filter-out cli/main.c,$(wildcard cli/*.c)))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_HELP := $(BUILD)/obj/tests/testutil.o
+DEPS_OK   := build/.deps-ok
+
+.PHONY: all check asan bench demo clean deps docs
+# Keep test objects: they are intermediate files to make, but rebuilding them is waste.
+.SECONDARY:
+all: $(BUILD)/simbench $(BUILD)/clinic $(if $(wildcard cli/main.c),$(BUILD)/caresim)
+
+# Install missing system packages once (the script is idempotent and does nothing when
+# everything is present); re-run when the script changes.
+$(DEPS_OK): scripts/install-deps.sh
+	$(Q)mkdir -p build
+	$(Q)scripts/install-deps.sh
+	$(Q)touch $@
+deps: $(DEPS_OK)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libcaresim.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP) $(BUILD)/libcaresim.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS) $(LDLIBS)
+
+$(BUILD)/simbench: $(BUILD)/obj/bench/simbench.o $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/caresim: $(BUILD)/obj/cli/main.o $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/clinic: $(BUILD)/obj/examples/clinic.o $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The reference kernel is compiled with the same compiler and optimisation as ours.
+$(BUILD)/refbench: $(REFBENCH_SRC) | $(DEPS_OK)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -O2 -o $@ $< -lm
+
+check: all $(TEST_BIN)
+	$(Q)scripts/run-tests.sh $(TEST_BIN)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory FLAVOUR=asan check
+
+bench: $(BUILD)/simbench
+	$(Q)if [ -f $(REFBENCH_SRC) ]; then $(MAKE) --no-print-directory $(BUILD)/refbench; fi
+	$(Q)scripts/bench.sh $(BUILD)/simbench $(if $(wildcard $(REFBENCH_SRC)),$(BUILD)/refbench)
+
+demo: $(BUILD)/clinic
+	$(Q)$(BUILD)/clinic
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
