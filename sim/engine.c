@@ -52,7 +52,7 @@ int sim_run_until(struct sim_ctx *ctx, double t_end)
         sim_calendar_pop(&ctx->cal, &ev);
         ctx->now = ev.time;
         ctx->events++;
-        if (ctx->trace)
+        if (__builtin_expect(ctx->trace != NULL, 0))
             ctx->trace(ctx->trace_user, &ev);
         int rc = ctx->handlers[ev.type](ctx, &ev);
         if (rc < 0) {

@@ -35,6 +35,35 @@ static const gsl_rng_type philox_type = {
 
 const gsl_rng_type *const sim_rng_philox4x32 = &philox_type;
 
+/* The two Philox computations are written out side by side (same rounds as
+ * sim_philox4x32_10) so that their independent multiplies overlap. */
+void sim_stream_next_block(struct sim_stream *s)
+{
+    uint64_t b = s->block;
+    uint32_t a0 = (uint32_t)b, a1 = (uint32_t)(b >> 32), a2 = s->tag[0], a3 = s->tag[1];
+    uint32_t d0 = (uint32_t)(b + 1), d1 = (uint32_t)((b + 1) >> 32), d2 = a2, d3 = a3;
+    uint32_t k0 = s->key[0], k1 = s->key[1];
+#pragma GCC unroll 10
+    for (int round = 0; round < 10; round++) {
+        uint64_t p0 = (uint64_t)SIM_PHILOX_M0 * a0, q0 = (uint64_t)SIM_PHILOX_M0 * d0;
+        uint64_t p1 = (uint64_t)SIM_PHILOX_M1 * a2, q1 = (uint64_t)SIM_PHILOX_M1 * d2;
+        a0 = (uint32_t)(p1 >> 32) ^ a1 ^ k0;
+        d0 = (uint32_t)(q1 >> 32) ^ d1 ^ k0;
+        a1 = (uint32_t)p1;
+        d1 = (uint32_t)q1;
+        a2 = (uint32_t)(p0 >> 32) ^ a3 ^ k1;
+        d2 = (uint32_t)(q0 >> 32) ^ d3 ^ k1;
+        a3 = (uint32_t)p0;
+        d3 = (uint32_t)q0;
+        k0 += SIM_PHILOX_W0;
+        k1 += SIM_PHILOX_W1;
+    }
+    s->buf[0] = a0, s->buf[1] = a1, s->buf[2] = a2, s->buf[3] = a3;
+    s->buf[4] = d0, s->buf[5] = d1, s->buf[6] = d2, s->buf[7] = d3;
+    s->block = b + 2;
+    s->idx = 0;
+}
+
 void sim_stream_seek(struct sim_stream *s, uint64_t word)
 {
     s->block = word / SIM_STREAM_BUF * (SIM_STREAM_BUF / 4);
