@@ -13,30 +13,6 @@
 #include "sim/err.h"
 
 /* ---------------------------------------------------------------------------------------
- * Tally */
-
-static void tally_add(struct sim_res_tally *t, double x)
-{
-    t->n++;
-    t->sum += x;
-    double d = x - t->mean;
-    t->mean += d / (double)t->n;
-    t->m2 += d * (x - t->mean);
-    if (t->n == 1 || x > t->max)
-        t->max = x;
-}
-
-double sim_res_tally_mean(const struct sim_res_tally *t)
-{
-    return t->n ? t->mean : NAN;
-}
-
-double sim_res_tally_var(const struct sim_res_tally *t)
-{
-    return t->n > 1 ? t->m2 / (double)(t->n - 1) : NAN;
-}
-
-/* ---------------------------------------------------------------------------------------
  * Queue */
 
 #define QUEUE_MIN_NODES 16u
@@ -207,8 +183,8 @@ static uint32_t queue_start_next(struct sim_queue *q, double now)
     q->busy++;
     queue_note_busy(q);
     q->st.started++;
-    tally_add(&q->st.wait, wait);
-    tally_add(&q->cls[k].wait, wait);
+    sim_welford_add(&q->st.wait, wait);
+    sim_welford_add(&q->cls[k].wait, wait);
     q->last_wait_days = wait;
     return customer;
 }
@@ -230,8 +206,10 @@ int sim_queue_init(struct sim_queue *q, uint32_t servers, uint32_t nclasses, dou
         sim_queue_fini(q);
         return sim_err_set(err, SIM_ENOMEM, "queue: out of memory");
     }
+    sim_welford_init(&q->st.wait);
     for (uint32_t k = 0; k < nclasses; k++) {
         memset(&q->cls[k], 0, sizeof q->cls[k]);
+        sim_welford_init(&q->cls[k].wait);
         q->cls[k].head = q->cls[k].tail = SIM_QUEUE_NIL;
     }
     q->servers = servers;
@@ -277,8 +255,8 @@ int sim_queue_arrive(struct sim_queue *q, double now, uint32_t customer, uint32_
         q->busy++;
         queue_note_busy(q);
         q->st.started++;
-        tally_add(&q->st.wait, 0.0);
-        tally_add(&q->cls[cls].wait, 0.0);
+        sim_welford_add(&q->st.wait, 0.0);
+        sim_welford_add(&q->cls[cls].wait, 0.0);
         q->last_wait_days = 0.0;
         *started = SIM_QUEUE_STARTED;
         return 0;
@@ -402,11 +380,12 @@ int sim_queue_reset_stats(struct sim_queue *q, double now, struct sim_err *err)
         return rc;
     queue_integrate(q, now);
     memset(&q->st, 0, sizeof q->st);
+    sim_welford_init(&q->st.wait);
     q->st.max_waiting = q->waiting;
     q->st.max_busy = q->busy;
     for (uint32_t k = 0; k < q->nclasses; k++) {
         q->cls[k].arrived = 0;
-        memset(&q->cls[k].wait, 0, sizeof q->cls[k].wait);
+        sim_welford_init(&q->cls[k].wait);
     }
     q->t_reset = now;
     return 0;
@@ -414,17 +393,17 @@ int sim_queue_reset_stats(struct sim_queue *q, double now, struct sim_err *err)
 
 double sim_queue_mean_wait(const struct sim_queue *q)
 {
-    return sim_res_tally_mean(&q->st.wait);
+    return sim_welford_mean(&q->st.wait);
 }
 
 double sim_queue_wait_var(const struct sim_queue *q)
 {
-    return sim_res_tally_var(&q->st.wait);
+    return sim_welford_var(&q->st.wait);
 }
 
 double sim_queue_class_mean_wait(const struct sim_queue *q, uint32_t cls)
 {
-    return cls < q->nclasses ? sim_res_tally_mean(&q->cls[cls].wait) : NAN;
+    return cls < q->nclasses ? sim_welford_mean(&q->cls[cls].wait) : NAN;
 }
 
 /* area + value * (now - t_last), NaN when now is unusable. */
@@ -675,6 +654,8 @@ static uint64_t book_find_day(const struct sim_book *b, uint64_t start, uint64_t
 int sim_book_init(struct sim_book *b, const struct sim_book_cfg *cfg, struct sim_err *err)
 {
     memset(b, 0, sizeof *b);
+    sim_welford_init(&b->st.lead);
+    sim_welford_init(&b->st.delay);
     if (!cfg)
         return sim_err_set(err, SIM_EINVAL, "book: no configuration");
     if (cfg->day0_weekday > 6)
@@ -776,8 +757,8 @@ int sim_book_book(struct sim_book *b, uint32_t earliest_day, sim_booking *bookin
     if (d->free == 0)
         book_set_day_bit(b, pos, 0);
     b->st.booked++;
-    tally_add(&b->st.lead, (double)(day - b->today));
-    tally_add(&b->st.delay, (double)(day - asked));
+    sim_welford_add(&b->st.lead, (double)(day - b->today));
+    sim_welford_add(&b->st.delay, (double)(day - asked));
     *booking = (day << 32) | ((uint64_t)slot << 16) | tag;
     if (day_out)
         *day_out = (uint32_t)day;
@@ -929,16 +910,18 @@ uint32_t sim_book_day_of(double t_days)
 void sim_book_reset_stats(struct sim_book *b)
 {
     memset(&b->st, 0, sizeof b->st);
+    sim_welford_init(&b->st.lead);
+    sim_welford_init(&b->st.delay);
 }
 
 double sim_book_mean_lead(const struct sim_book *b)
 {
-    return sim_res_tally_mean(&b->st.lead);
+    return sim_welford_mean(&b->st.lead);
 }
 
 double sim_book_mean_delay(const struct sim_book *b)
 {
-    return sim_res_tally_mean(&b->st.delay);
+    return sim_welford_mean(&b->st.delay);
 }
 
 double sim_book_slot_use(const struct sim_book *b)

@@ -18,22 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stats.h"
+
 struct sim_err;
 
-/* Count, sum, Welford mean and variance, and maximum of a stream of observations (waits,
- * lead times). Kept here rather than in sim/stats so resources stand alone. */
-struct sim_res_tally {
-    uint64_t n;  /* observations */
-    double sum;  /* sum of observations (days) */
-    double mean; /* running mean (days), 0 when n == 0 */
-    double m2;   /* sum of squared deviations from the running mean (days^2) */
-    double max;  /* largest observation (days), 0 when n == 0 */
-};
-
-/* Mean, or NaN when there are no observations. */
-double sim_res_tally_mean(const struct sim_res_tally *t);
-/* Sample variance (n - 1 denominator), or NaN when n < 2. */
-double sim_res_tally_var(const struct sim_res_tally *t);
+/* Observations (waits, lead times) are kept in struct sim_welford (sim/stats.h). */
 
 /* ---------------------------------------------------------------------------------------
  * Multi-server queue
@@ -75,7 +64,7 @@ struct sim_queue_class {   /* one priority class */
     uint32_t tail;         /* most recent node, SIM_QUEUE_NIL when empty */
     uint32_t waiting;      /* customers of this class waiting now */
     uint64_t arrived;      /* arrivals of this class since the last reset (incl. refused) */
-    struct sim_res_tally wait; /* waits (days) of this class's customers started since reset */
+    struct sim_welford wait; /* waits (days) of this class's customers started since reset */
 };
 
 /* Everything counted since the last reset (or init). */
@@ -87,7 +76,7 @@ struct sim_queue_stats {
     uint64_t removed;      /* waiting customers who left (sim_queue_remove) */
     uint64_t completed;    /* service completions (sim_queue_depart) */
     double removed_wait_days;  /* total time waited by the removed customers */
-    struct sim_res_tally wait; /* waits (days) of started customers, zero waits included; a
+    struct sim_welford wait; /* waits (days) of started customers, zero waits included; a
                                 * customer who arrived before the reset and starts after it
                                 * contributes the whole wait */
     double area_waiting;   /* integral of the number waiting over time (customer-days) */
@@ -246,9 +235,9 @@ struct sim_book_stats {        /* everything counted since the last reset (or in
     uint64_t booked;           /* successful bookings */
     uint64_t cancelled;        /* cancellations of open bookings */
     uint64_t refused;          /* requests with no free slot within the horizon */
-    struct sim_res_tally lead; /* appointment day - the book's today at booking (days): the
+    struct sim_welford lead; /* appointment day - the book's today at booking (days): the
                                 * model advances the book at each day's start */
-    struct sim_res_tally delay;/* appointment day - requested day, after moving a request for
+    struct sim_welford delay;/* appointment day - requested day, after moving a request for
                                 * a closed day to today (days): the wait due to capacity */
     uint64_t slots_offered;    /* bookable slots on days closed since the reset */
     uint64_t slots_used;       /* bookings held on those days (appointments that took place) */

@@ -125,7 +125,7 @@ int sim_station_run(const struct sim_station_cfg *cfg, struct sim_station_result
         out->blocking = st->arrived ? (double)st->refused / (double)st->arrived : NAN;
         out->mean_queue_length = sim_queue_mean_waiting(&s.queue, now);
         out->utilisation = sim_queue_utilisation(&s.queue, now);
-        out->wait_sum_days = st->wait.sum;
+        out->wait_sum_days = sim_welford_sum(&st->wait);
         out->queue_area = sim_queue_waiting_days(&s.queue, now);
     }
     sim_ctx_fini(&ctx);

@@ -26,6 +26,12 @@ struct sim_welford {
     double max;     /* largest value added; -INFINITY when count == 0 */
 };
 
+/* Sum of the values added (mean * count; 0 when empty). */
+static inline double sim_welford_sum(const struct sim_welford *w)
+{
+    return w->count ? w->mean * (double)w->count : 0.0;
+}
+
 /* Sets up an empty accumulator. */
 void sim_welford_init(struct sim_welford *w);
 
