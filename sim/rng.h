@@ -119,6 +119,8 @@ static inline void sim_stream_init(struct sim_stream *s, uint64_t master_seed,
     s->key[1] = t[1];
     s->tag[0] = t[2];
     s->tag[1] = t[3];
+    for (int i = 0; i < SIM_STREAM_BUF; i++) /* never read before a refill; defined anyway */
+        s->buf[i] = 0;
     s->idx = SIM_STREAM_BUF;
 }
 
