@@ -101,6 +101,13 @@ bench: $(BUILD)/simbench
 demo: $(BUILD)/clinic
 	$(Q)$(BUILD)/clinic
 
+# docs/parameters.md is generated from the scenario key table (models/params.c); a test
+# fails when the committed file is out of date.
+docs: $(BUILD)/caresim
+	$(Q)$(BUILD)/caresim params --markdown > docs/parameters.md.tmp
+	$(Q)mv docs/parameters.md.tmp docs/parameters.md
+	@echo "wrote docs/parameters.md"
+
 clean:
 	rm -rf build
 

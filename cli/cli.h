@@ -1,0 +1,42 @@
+/* cli/cli.h — the caresim command line: subcommands and the helpers they share.
+ *
+ * Each subcommand lives in cli/<name>.c as `int cli_<name>(int argc, char **argv)`
+ * (argv[0] is the subcommand's name) and returns the process exit status. Adding one is a
+ * one-line change: an X(...) entry in CLI_COMMANDS below; cli/main.c builds its dispatch
+ * table and help text from this list. Only main() exits.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sim/config.h"
+
+/* Exit statuses. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1  /* the command ran and failed (I/O while writing results...) */
+#define CLI_EXIT_USAGE 2 /* bad command line, or an invalid or unreadable scenario */
+
+/* X(name, one-line help) for every subcommand, in the order `caresim --help` lists them. */
+#define CLI_COMMANDS(X)                                                               \
+    X(validate, "check a scenario file and print every resolved key with its origin") \
+    X(params, "print the parameter reference (--markdown: docs/parameters.md)")
+
+#define CLI_DECLARE_COMMAND(name, help) int cli_##name(int argc, char **argv);
+CLI_COMMANDS(CLI_DECLARE_COMMAND)
+#undef CLI_DECLARE_COMMAND
+
+/* Writes docs/parameters.md (the generated parameter reference) to out. */
+int cli_params_markdown(FILE *out);
+
+/* Loads and validates a scenario with --set overrides (sets[i] is "key=value"). On any
+ * problem prints every diagnostic and a closing "caresim: N errors in FILE" line to err
+ * and returns NULL; otherwise returns the resolved scenario (caller destroys it). */
+struct sim_cfg *cli_load_scenario(const char *path, const char *const *sets, size_t nsets,
+                                  FILE *err);
+
+/* Prints the diagnostics of cfg and the closing count line to out. */
+void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out);
+
+#endif
