@@ -10,8 +10,13 @@ STD     := -std=gnu11
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2
 OPT     := -O2 -g
-CPPFLAGS := -I. -MMD -MP
-LDLIBS  := -lgsl -lgslcblas -lconfig -lm
+# HDF5 (serial) lives under its own directory on Debian. Recursive (=) so pkg-config runs
+# when a recipe needs it, after install-deps has put it in place.
+HDF5_CFLAGS = $(shell pkg-config --cflags hdf5-serial 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS = $(shell pkg-config --libs hdf5-serial 2>/dev/null || \
+              echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
+CPPFLAGS = -I. -MMD -MP $(HDF5_CFLAGS)
+LDLIBS  = -lgsl -lgslcblas -lconfig $(HDF5_LIBS) -lm
 TESTLIBS := -lcmocka
 
 REFBENCH_SRC := ../shared/bench/refbench.c
