@@ -41,8 +41,8 @@ static int grow_heap(struct sim_calendar *cal, size_t need)
         posix_memalign(&mem, 64, (cap + HEAP_PAD) * sizeof(struct sim_cal_entry)) != 0)
         return -1;
     struct sim_cal_entry *heap = (struct sim_cal_entry *)mem + HEAP_PAD;
-    if (cal->size)
-        memcpy(heap, cal->heap, cal->size * sizeof *heap);
+    if (cal->len)
+        memcpy(heap, cal->heap, cal->len * sizeof *heap);
     free(cal->heap_mem);
     cal->heap_mem = mem;
     cal->heap = heap;
@@ -102,17 +102,17 @@ static inline void sift_up(struct sim_calendar *cal, size_t pos, struct sim_cal_
     place(cal, pos, e);
 }
 
-/* Index of the earliest of the children first..first+3 that exist (first < size). */
+/* Index of the earliest of the children first..first+3 that exist (first < len). */
 static inline size_t earliest_child(const struct sim_calendar *cal, size_t first)
 {
     const struct sim_cal_entry *h = cal->heap;
-    if (first + 3 < cal->size) {
+    if (first + 3 < cal->len) {
         size_t a = first + (size_t)before(&h[first + 1], &h[first]);
         size_t b = first + 2 + (size_t)before(&h[first + 3], &h[first + 2]);
         return before(&h[b], &h[a]) ? b : a;
     }
     size_t best = first;
-    for (size_t c = first + 1; c < cal->size; c++)
+    for (size_t c = first + 1; c < cal->len; c++)
         if (before(&h[c], &h[best]))
             best = c;
     return best;
@@ -122,12 +122,12 @@ static inline void sift_down(struct sim_calendar *cal, size_t pos, struct sim_ca
 {
     for (;;) {
         size_t first = 4 * pos + 1;
-        if (first >= cal->size)
+        if (first >= cal->len)
             break;
         /* Fetch the four grandchild families now: one of them is read next, and on large
          * heaps the wait for memory is what a sift costs. */
         size_t g = 4 * first + 1;
-        if (g + 12 < cal->size) {
+        if (g + 12 < cal->len) {
             __builtin_prefetch(&cal->heap[g]);
             __builtin_prefetch(&cal->heap[g + 4]);
             __builtin_prefetch(&cal->heap[g + 8]);
@@ -152,15 +152,16 @@ static int by_key(const void *a, const void *b)
  * go on in 32 bits. Relative order is kept, so the heap stays valid. */
 static int renumber(struct sim_calendar *cal)
 {
-    uint64_t *order = malloc((cal->size ? cal->size : 1) * sizeof *order);
+    sim_calendar_settle(cal);
+    uint64_t *order = malloc((cal->len ? cal->len : 1) * sizeof *order);
     if (!order)
         return -1;
-    for (size_t i = 0; i < cal->size; i++)
+    for (size_t i = 0; i < cal->len; i++)
         order[i] = (uint64_t)cal->heap[i].seq << 32 | (uint32_t)i;
-    qsort(order, cal->size, sizeof *order, by_key);
-    for (size_t i = 0; i < cal->size; i++)
+    qsort(order, cal->len, sizeof *order, by_key);
+    for (size_t i = 0; i < cal->len; i++)
         cal->heap[(uint32_t)order[i]].seq = (uint32_t)i;
-    cal->next_seq = (uint32_t)cal->size;
+    cal->next_seq = (uint32_t)cal->len;
     free(order);
     return 0;
 }
@@ -184,7 +185,7 @@ sim_handle sim_calendar_push(struct sim_calendar *cal, double time, uint16_t typ
     uint32_t seq;
     if (!isfinite(time))
         return SIM_HANDLE_NONE;
-    if (cal->size == cal->heap_cap && grow_heap(cal, cal->size + 1) != 0)
+    if (!cal->vacant && cal->len == cal->heap_cap && grow_heap(cal, cal->len + 1) != 0)
         return SIM_HANDLE_NONE;
     if (cal->free_head == SIM_CAL_FREE && cal->pool_used == cal->pool_cap &&
         grow_pool(cal, cal->pool_used + 1) != 0)
@@ -205,7 +206,12 @@ sim_handle sim_calendar_push(struct sim_calendar *cal, double time, uint16_t typ
     r->type = type;
     r->aux = aux;
     struct sim_cal_entry e = { time, seq, slot };
-    sift_up(cal, cal->size++, e);
+    if (cal->vacant) { /* fill the hole pop left: one sift instead of two */
+        cal->vacant = 0;
+        sift_down(cal, 0, e);
+    } else {
+        sift_up(cal, cal->len++, e);
+    }
     return handle_of(r->gen, slot);
 }
 
@@ -218,11 +224,21 @@ static inline void release(struct sim_calendar *cal, uint32_t slot)
     cal->free_head = slot;
 }
 
-/* Takes the entry at pos out of the heap, keeping heap order. */
+void sim_calendar_settle(struct sim_calendar *cal)
+{
+    if (!cal->vacant)
+        return;
+    cal->vacant = 0;
+    struct sim_cal_entry last = cal->heap[--cal->len];
+    if (cal->len)
+        sift_down(cal, 0, last);
+}
+
+/* Takes the entry at pos out of the heap, keeping heap order (no vacancy). */
 static void remove_at(struct sim_calendar *cal, size_t pos)
 {
-    struct sim_cal_entry last = cal->heap[--cal->size];
-    if (pos == cal->size)
+    struct sim_cal_entry last = cal->heap[--cal->len];
+    if (pos == cal->len)
         return;
     if (pos > 0 && before(&last, &cal->heap[(pos - 1) >> 2]))
         sift_up(cal, pos, last);
@@ -232,7 +248,8 @@ static void remove_at(struct sim_calendar *cal, size_t pos)
 
 int sim_calendar_pop(struct sim_calendar *cal, struct sim_event *out)
 {
-    if (cal->size == 0)
+    sim_calendar_settle(cal);
+    if (cal->len == 0)
         return 0;
     struct sim_cal_entry top = cal->heap[0];
     const struct sim_cal_record *r = &cal->pool[top.slot];
@@ -242,9 +259,10 @@ int sim_calendar_pop(struct sim_calendar *cal, struct sim_event *out)
     out->type = r->type;
     out->aux = r->aux;
     release(cal, top.slot);
-    struct sim_cal_entry last = cal->heap[--cal->size];
-    if (cal->size)
-        sift_down(cal, 0, last);
+    if (cal->len == 1)
+        cal->len = 0;
+    else
+        cal->vacant = 1; /* filled by the next push, or settled by whatever comes first */
     return 1;
 }
 
@@ -262,6 +280,7 @@ static size_t position_of(const struct sim_calendar *cal, sim_handle h)
 
 int sim_calendar_cancel(struct sim_calendar *cal, sim_handle h)
 {
+    sim_calendar_settle(cal);
     size_t pos = position_of(cal, h);
     if (pos == SIZE_MAX)
         return 0;
@@ -273,6 +292,7 @@ int sim_calendar_cancel(struct sim_calendar *cal, sim_handle h)
 int sim_calendar_reschedule(struct sim_calendar *cal, sim_handle h, double time)
 {
     uint32_t seq;
+    sim_calendar_settle(cal);
     if (position_of(cal, h) == SIZE_MAX || !isfinite(time) || take_seq(cal, &seq) != 0)
         return 0;
     size_t pos = position_of(cal, h); /* renumbering moves no entry, but read it after */

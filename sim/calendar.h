@@ -17,6 +17,11 @@
  * after exactly 2^32 reuses of one slot; generation 0 is skipped so no handle equals
  * SIM_HANDLE_NONE).
  *
+ * Pop then push, the commonest pattern (a handler schedules the next event of what just
+ * fired), costs one sift: pop leaves the root vacant, and a push that finds it vacant puts
+ * the new entry there and sifts it down. Any other operation first fills the vacancy from
+ * the last entry, as a plain pop would have.
+ *
  * Memory: 16 bytes per heap entry + 16 bytes per record = 32 bytes per pending event, plus
  * growth slack (arrays grow by 1.5x). Knows nothing about what events mean.
  */
@@ -60,7 +65,8 @@ struct sim_calendar {
                                      4i+1..4i+4, and heap[1] is 64-byte aligned so each
                                      family of four shares one cache line */
     void *heap_mem;               /* the allocation heap points into */
-    size_t size;                  /* pending events */
+    size_t len;                   /* heap entries in use, counting a vacant root */
+    int vacant;                   /* 1: heap[0] is a hole left by pop (see above) */
     size_t heap_cap;
     struct sim_cal_record *pool;
     size_t pool_used;             /* records ever handed out (high-water mark) */
@@ -98,13 +104,22 @@ int sim_calendar_is_pending(const struct sim_calendar *cal, sim_handle h);
 /* Time of a pending event, or NaN when the handle is stale. */
 double sim_calendar_time_of(const struct sim_calendar *cal, sim_handle h);
 
+/* Fills a root left vacant by pop. Called by the functions below; never needed by users. */
+void sim_calendar_settle(struct sim_calendar *cal);
+
 /* Time of the earliest event, +infinity when empty. */
-static inline double sim_calendar_next_time(const struct sim_calendar *cal)
+static inline double sim_calendar_next_time(struct sim_calendar *cal)
 {
-    return cal->size ? cal->heap[0].time : __builtin_inf();
+    if (cal->vacant)
+        sim_calendar_settle(cal);
+    return cal->len ? cal->heap[0].time : __builtin_inf();
 }
 
-static inline size_t sim_calendar_size(const struct sim_calendar *cal) { return cal->size; }
+/* Pending events. */
+static inline size_t sim_calendar_size(const struct sim_calendar *cal)
+{
+    return cal->len - (size_t)cal->vacant;
+}
 
 /* Bytes held by the heap and the pool. */
 size_t sim_calendar_bytes(const struct sim_calendar *cal);

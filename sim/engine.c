@@ -48,7 +48,8 @@ int sim_run_until(struct sim_ctx *ctx, double t_end)
 {
     struct sim_event ev;
     ctx->stopped = 0;
-    while (!ctx->stopped && ctx->cal.size && sim_calendar_next_time(&ctx->cal) <= t_end) {
+    while (!ctx->stopped && sim_calendar_size(&ctx->cal) &&
+           sim_calendar_next_time(&ctx->cal) <= t_end) {
         sim_calendar_pop(&ctx->cal, &ev);
         ctx->now = ev.time;
         ctx->events++;

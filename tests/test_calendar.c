@@ -115,6 +115,39 @@ static void test_calendar_reschedule_moves_event_and_keeps_handle(void **state)
     sim_calendar_fini(&cal);
 }
 
+static void test_calendar_operations_after_pop_see_a_consistent_heap(void **state)
+{
+    (void)state;
+    /* pop leaves the root vacant until the next operation; every operation must behave as
+     * if the pop had completed. */
+    struct sim_calendar cal;
+    assert_int_equal(sim_calendar_init(&cal, 0), 0);
+    sim_handle h[6];
+    for (uint32_t i = 0; i < 6; i++)
+        h[i] = sim_calendar_push(&cal, 10.0 - i, 0, 0, i); /* earliest is target 5 */
+    struct sim_event ev;
+    sim_calendar_pop(&cal, &ev);
+    assert_int_equal(ev.target, 5);
+    assert_int_equal(sim_calendar_size(&cal), 5);
+    assert_true(sim_calendar_time_of(&cal, h[4]) == 6.0);
+    assert_int_equal(sim_calendar_cancel(&cal, h[4]), 1);     /* cancel right after pop */
+    assert_true(sim_calendar_next_time(&cal) == 7.0);
+    sim_calendar_pop(&cal, &ev);
+    assert_int_equal(sim_calendar_reschedule(&cal, h[0], 1.0), 1); /* reschedule after pop */
+    sim_calendar_pop(&cal, &ev);
+    assert_int_equal(ev.target, 0);
+    sim_calendar_pop(&cal, &ev);
+    sim_calendar_push(&cal, 8.5, 0, 0, 42);                    /* push fills the hole */
+    sim_calendar_pop(&cal, &ev);
+    assert_int_equal(ev.target, 42);
+    sim_calendar_pop(&cal, &ev);
+    assert_int_equal(ev.target, 1);
+    assert_int_equal(sim_calendar_size(&cal), 0);
+    assert_int_equal(sim_calendar_pop(&cal, &ev), 0);
+    assert_true(isinf(sim_calendar_next_time(&cal)));
+    sim_calendar_fini(&cal);
+}
+
 static void test_calendar_rejects_non_finite_times(void **state)
 {
     (void)state;
@@ -274,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_calendar_cancel_removes_event_and_stales_handle),
         cmocka_unit_test(test_calendar_stale_handle_does_not_touch_reused_record),
         cmocka_unit_test(test_calendar_reschedule_moves_event_and_keeps_handle),
+        cmocka_unit_test(test_calendar_operations_after_pop_see_a_consistent_heap),
         cmocka_unit_test(test_calendar_rejects_non_finite_times),
         cmocka_unit_test(test_calendar_steady_state_reuses_pool),
         cmocka_unit_test(test_calendar_memory_per_pending_event_within_budget),
