@@ -14,11 +14,13 @@
  *      32-bit value, and messages quote what the user wrote), reporting missing ';' and
  *      duplicate keys with their paths, and syntax errors at the token where libconfig
  *      would report them (libconfig 1.5 leaks the token its parser fails on, so text with
- *      a syntax error is never handed to it).
- *   3. config_read_string(): libconfig builds the tree; its remaining errors (mixed types
- *      in an array) are reported with its own text and line.
+ *      a syntax error is never handed to it). In arrays it also says what libconfig would
+ *      not: mixed element types ([1, 0.5]), a nested value, a trailing ','.
+ *   3. config_read_string(): libconfig builds the tree; any error it still finds is
+ *      reported with its own text and line.
  *   4. check_group(): the libconfig tree is validated against the schema and accepted
- *      values are committed with their origin.
+ *      values are committed with their origin. A float array's elements are re-lexed from
+ *      the array's recorded source text, for their lines and integers as written.
  * --set values go through the same steps as a one-setting document "v = VALUE".
  */
 #include "sim/config.h"
@@ -147,6 +149,7 @@ struct lit {
     int kind;   /* token kind of a scalar value (enum tok), LIT_* for aggregates */
     size_t off; /* value's source text: offset ... */
     size_t len; /* ... and length (adjacent strings included) */
+    int vline;  /* line where the value starts (array elements are counted from it) */
 };
 
 struct ment {
@@ -463,6 +466,7 @@ struct val {
     int64_t i;                  /* int value, bool (0/1) or choice index */
     double f;                   /* float value; the mean when dist is set */
     char *s;                    /* string value (owned) */
+    double *fa;                 /* float array: key->count values (owned) */
     struct sim_dist dist;       /* float keys: kind SIM_DIST_NONE unless a distribution */
 };
 
@@ -986,6 +990,7 @@ struct walker {
     int last_line;            /* its line */
     int ndups;                /* duplicates found */
     int stop;                 /* unexpected token: the walk gave up */
+    const char *why;          /* when known, what is wrong at the stop (static text) */
 };
 
 static void w_next(struct walker *w)
@@ -1009,6 +1014,30 @@ static int is_scalar_tok(enum tok t)
 
 static void walk_settings(struct walker *w, enum tok closer, int in_dup);
 
+/* Element classes of libconfig arrays, which must not mix: an int and a float, or an int
+ * and a 64-bit (L-suffixed) int, are different types to libconfig 1.5. */
+enum { EC_BOOL, EC_INT, EC_INT64, EC_FLOAT, EC_STRING };
+
+static int elem_class(const struct lexer *lx)
+{
+    switch (lx->tok) {
+    case T_BOOL: return EC_BOOL;
+    case T_FLOAT: return EC_FLOAT;
+    case T_STRING: return EC_STRING;
+    default: return lx->s[lx->end - 1] == 'L' ? EC_INT64 : EC_INT;
+    }
+}
+
+static const char *mixed_array_why(int a, int b)
+{
+    if ((a == EC_INT && b == EC_FLOAT) || (a == EC_FLOAT && b == EC_INT))
+        return "an array mixes integers and decimals; write every number with a decimal "
+               "point (1.0, not 1)";
+    if ((a == EC_INT && b == EC_INT64) || (a == EC_INT64 && b == EC_INT))
+        return "an array mixes integers with and without the L suffix";
+    return "the elements of an array must all have the same type";
+}
+
 static void walk_value(struct walker *w, int in_dup)
 {
     enum tok t = w->lx.tok;
@@ -1025,17 +1054,37 @@ static void walk_value(struct walker *w, int in_dup)
         else
             w->stop = 1;
     } else if (t == T_LBRACK) {
+        int first = -1; /* element class of the first element */
         w_next(w);
         while (!w->stop && w->lx.tok != T_RBRACK) {
-            if (!is_scalar_tok(w->lx.tok)) {
+            enum tok et = w->lx.tok;
+            if (!is_scalar_tok(et)) {
+                if (et == T_LBRACE || et == T_LBRACK || et == T_LPAREN)
+                    w->why = "an array [ ... ] holds only plain numbers, strings or booleans, "
+                             "not groups, lists or arrays";
+                w->stop = 1;
+                return;
+            }
+            int cls = elem_class(&w->lx);
+            if (first < 0) {
+                first = cls;
+            } else if (cls != first) { /* libconfig: "mismatched element type in array" */
+                w->why = mixed_array_why(first, cls);
                 w->stop = 1;
                 return;
             }
             walk_value(w, in_dup);
-            if (w->lx.tok == T_COMMA)
+            if (w->stop)
+                return;
+            if (w->lx.tok == T_COMMA) {
                 w_next(w);
-            else if (w->lx.tok != T_RBRACK)
+                if (w->lx.tok == T_RBRACK) {
+                    w->why = "',' after the last element of an array (remove it)";
+                    w->stop = 1;
+                }
+            } else if (w->lx.tok != T_RBRACK) {
                 w->stop = 1;
+            }
         }
         if (!w->stop)
             w_consume_value_token(w);
@@ -1048,10 +1097,15 @@ static void walk_value(struct walker *w, int in_dup)
             sb_trunc(&w->path, plen);
             if (w->stop)
                 return;
-            if (w->lx.tok == T_COMMA)
+            if (w->lx.tok == T_COMMA) {
                 w_next(w);
-            else if (w->lx.tok != T_RPAREN)
+                if (w->lx.tok == T_RPAREN) {
+                    w->why = "',' after the last element of a list (remove it)";
+                    w->stop = 1;
+                }
+            } else if (w->lx.tok != T_RPAREN) {
                 w->stop = 1;
+            }
         }
         if (!w->stop)
             w_consume_value_token(w);
@@ -1092,7 +1146,7 @@ static void walk_settings(struct walker *w, enum tok closer, int in_dup)
         enum tok vt = w->lx.tok;
         int dup = in_dup;
         if (!in_dup) {
-            struct lit *old = NULL, l = {line, (int)vt, vstart, 0};
+            struct lit *old = NULL, l = {line, (int)vt, vstart, 0, w->lx.tline};
             int r = map_add(&d->lits, w->path.p, l, &old);
             if (r < 0) {
                 w->cfg->oom = 1;
@@ -1154,17 +1208,21 @@ static void drop_diags(struct sim_cfg *cfg, size_t d0, size_t e0)
     cfg->nerrors = e0;
 }
 
-/* Reports a syntax error found at line. */
-static void syntax_error(struct sim_cfg *cfg, struct doc *d, int line, const char *text)
+/* Reports a syntax error found at line: text, or "syntax error: why" when the walk knows
+ * why (which --set then shows instead of its generic hint). */
+static void syntax_error(struct sim_cfg *cfg, struct doc *d, int line, const char *text,
+                         const char *why)
 {
     char dotted[128];
     int dline = d->alias ? 0 : find_dotted_name(d, dotted, sizeof dotted);
     const char *dot = dline ? strchr(dotted, '.') : NULL;
     if (d->alias)
-        doc_diag(cfg, d, 0, NULL, "%s", d->set_hint);
+        doc_diag(cfg, d, 0, NULL, "%s", why ? why : d->set_hint);
     else if (dot && dline <= line)
         doc_diag(cfg, d, dline, NULL, "syntax error: dotted name '%s'; write %.*s = { %s = ...; };",
                  dotted, (int)(dot - dotted), dotted, dot + 1);
+    else if (why)
+        doc_diag(cfg, d, line, NULL, "syntax error: %s", why);
     else
         doc_diag(cfg, d, line, NULL, "%s", text);
 }
@@ -1190,17 +1248,17 @@ static int doc_parse(struct sim_cfg *cfg, struct doc *d)
     free(w.path.p);
     if (w.stop) { /* only the syntax error counts: what was found before it may be noise */
         drop_diags(cfg, d0, e0);
-        syntax_error(cfg, d, w.lx.tline, "syntax error");
+        syntax_error(cfg, d, w.lx.tline, "syntax error", w.why);
         return -1;
     }
     if (w.ndups)
         return -1; /* reported with their paths; libconfig would only say the first */
     config_init(&d->lc);
     d->lc_init = 1;
-    if (config_read_string(&d->lc, d->text) != CONFIG_TRUE) { /* e.g. mixed array types */
+    if (config_read_string(&d->lc, d->text) != CONFIG_TRUE) { /* the walk should catch all */
         const char *etext = config_error_text(&d->lc);
         drop_diags(cfg, d0, e0);
-        syntax_error(cfg, d, config_error_line(&d->lc), etext ? etext : "syntax error");
+        syntax_error(cfg, d, config_error_line(&d->lc), etext ? etext : "syntax error", NULL);
         return -1;
     }
     d->parsed = 1;
@@ -1296,6 +1354,8 @@ static int setting_line(const struct vctx *v, const char *path, const config_set
     return l ? l->line : (int)config_setting_source_line(s);
 }
 
+static const char *src_text(const char *t, size_t len, char *buf, size_t size);
+
 /* The value as the user wrote it, for "(got ...)": quoted source text, shortened. */
 static const char *got_text(const struct vctx *v, const char *path, const config_setting_t *s,
                             char *buf, size_t size)
@@ -1311,8 +1371,13 @@ static const char *got_text(const struct vctx *v, const char *path, const config
         snprintf(buf, size, "?");
         return buf;
     }
-    const char *t = v->d->text + l->off;
-    size_t n = l->len, o = 0, limit = 60;
+    return src_text(v->d->text + l->off, l->len, buf, size);
+}
+
+/* Source text t (len bytes) for "(got ...)": one line, at most 60 bytes. */
+static const char *src_text(const char *t, size_t len, char *buf, size_t size)
+{
+    size_t n = len, o = 0, limit = 60;
     if (n > limit) { /* cut at a character boundary */
         n = limit - 3;
         while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
@@ -1328,7 +1393,7 @@ static const char *got_text(const struct vctx *v, const char *path, const config
             buf[o++] = t[i];
         }
     }
-    if (n < l->len && o + 4 < size) {
+    if (n < len && o + 4 < size) {
         memcpy(buf + o, "...", 3);
         o += 3;
     }
@@ -1382,6 +1447,10 @@ static const char *type_expectation(const struct sim_cfg_key *key, char *buf, si
     case SIM_CFG_FLOAT: return "expected a number or a distribution { dist = ...; }";
     case SIM_CFG_BOOL: return "expected true or false";
     case SIM_CFG_STRING: return "expected a string in double quotes";
+    case SIM_CFG_FLOAT_ARRAY:
+        snprintf(buf, size, "expected an array of %zu number%s [a, b, ...]", key->count,
+                 key->count == 1 ? "" : "s");
+        return buf;
     case SIM_CFG_CHOICE: {
         struct sbuf b = {0};
         sb_puts(&b, "expected one of ");
@@ -1395,6 +1464,22 @@ static const char *type_expectation(const struct sim_cfg_key *key, char *buf, si
     return "unexpected type";
 }
 
+/* The number an integer literal stands for, as written (libconfig 1.5 wraps beyond 32
+ * bits), as a double: beyond 64 bits still the number it is. */
+static double int_text_value(const char *t, size_t len)
+{
+    char tmp[128];
+    size_t n = len < sizeof tmp - 1 ? len : sizeof tmp - 1;
+    memcpy(tmp, t, n);
+    while (n > 0 && tmp[n - 1] == 'L')
+        n--;
+    tmp[n] = '\0';
+    int64_t iv;
+    if (parse_int_literal(tmp, n, &iv) == 0)
+        return (double)iv;
+    return strtod(tmp, NULL);
+}
+
 /* Reads a number for a float key or a distribution member: ints as written, finite only. */
 static int read_float(const struct vctx *v, const config_setting_t *s, const char *path,
                       int line, const char *expect, double *out)
@@ -1406,21 +1491,10 @@ static int read_float(const struct vctx *v, const config_setting_t *s, const cha
         x = config_setting_get_float(s);
     } else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
         const struct lit *l = map_get(&v->d->lits, path);
-        if (l && l->len) {
-            char tmp[128];
-            size_t n = l->len < sizeof tmp - 1 ? l->len : sizeof tmp - 1;
-            memcpy(tmp, v->d->text + l->off, n);
-            while (n > 0 && tmp[n - 1] == 'L')
-                n--;
-            tmp[n] = '\0';
-            int64_t iv;
-            if (parse_int_literal(tmp, n, &iv) == 0)
-                x = (double)iv;
-            else
-                x = strtod(tmp, NULL); /* beyond 64 bits: still the number it is */
-        } else {
+        if (l && l->len)
+            x = int_text_value(v->d->text + l->off, l->len);
+        else
             x = (double)config_setting_get_int64(s);
-        }
     } else {
         vdiag(v, line, path, "%s (got %s)", expect, got_text(v, path, s, got, sizeof got));
         return -1;
@@ -1486,6 +1560,7 @@ static void commit(const struct vctx *v, size_t k, struct val *nv, int line)
 {
     struct val *old = &v->cfg->vals[k];
     free(old->s);
+    free(old->fa);
     *old = *nv;
     old->set = 1;
     old->tried = 1;
@@ -1672,6 +1747,124 @@ fail:
     return -1;
 }
 
+/* Tolerance of SIM_CFG_SUM_TO_ONE: 1e-6, plus room for the rounding of the sum itself so
+ * that shares written to exactly 1e-6 are not rejected by a last-bit difference. */
+#define SUM_TO_ONE_TOL (1e-6 + 1e-12)
+
+static double sum_of(const double *x, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += x[i];
+    return sum;
+}
+
+/* Steps lx (at '[' or at the ',' after an element) over the next element of an array's
+ * source text; *start, *end get its span (adjacent strings joined), *line its line.
+ * Returns -1 if the text is not what the walk accepted (then callers do without it). */
+static int next_elem_src(struct lexer *lx, size_t *start, size_t *end, int *line)
+{
+    if (lx->tok != T_LBRACK && lx->tok != T_COMMA)
+        return -1;
+    if (!is_scalar_tok(lex_next(lx)))
+        return -1;
+    *start = lx->start;
+    *end = lx->end;
+    *line = lx->tline;
+    while (lex_next(lx) == T_STRING)
+        *end = lx->end;
+    return 0;
+}
+
+/* Reads and checks the value of float array key: exactly key->count finite numbers, each
+ * in the key's range, summing to 1 if the key asks for it. *out gets a malloc'ed copy. */
+static int read_float_array(const struct vctx *v, const struct sim_cfg_key *key,
+                            const char *path, int line, const config_setting_t *s,
+                            const char *expect, double **out)
+{
+    char got[80], why[96], ep[160];
+    int type = config_setting_type(s);
+    *out = NULL;
+    if (type == CONFIG_TYPE_GROUP && config_setting_get_member(s, "dist")) {
+        vdiag(v, line, path, "distributions are not supported on array keys; %s (got a group)",
+              expect);
+        return -1;
+    }
+    if (type != CONFIG_TYPE_ARRAY) {
+        vdiag(v, line, path, "%s (got %s)", expect, got_text(v, path, s, got, sizeof got));
+        return -1;
+    }
+    size_t n = (size_t)config_setting_length(s);
+    if (n != key->count) {
+        vdiag(v, line, path, "must have %zu value%s (got %zu)", key->count,
+              key->count == 1 ? "" : "s", n);
+        return -1;
+    }
+    double *x = malloc(n * sizeof *x);
+    if (!x) {
+        v->cfg->oom = 1;
+        return -1;
+    }
+    struct range r;
+    key_range(key, &r);
+    /* the elements' source text: integers as written, "got" as written, their lines */
+    const struct lit *l = map_get(&v->d->lits, path);
+    int src = l && l->kind == LIT_ARRAY && l->len > 0;
+    struct lexer lx;
+    if (src) {
+        lex_init(&lx, v->d->text + l->off, l->len);
+        src = lex_next(&lx) == T_LBRACK;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        int etype = config_setting_type(e), eline = line;
+        size_t es = 0, ee = 0;
+        if (src && next_elem_src(&lx, &es, &ee, &eline) == 0)
+            eline = v->d->alias ? 0 : l->vline + eline - 1;
+        else
+            src = 0, eline = line;
+        snprintf(ep, sizeof ep, "%s[%zu]", path, i);
+        int number = etype == CONFIG_TYPE_FLOAT || etype == CONFIG_TYPE_INT ||
+                     etype == CONFIG_TYPE_INT64;
+        if (etype == CONFIG_TYPE_FLOAT)
+            x[i] = config_setting_get_float(e);
+        else if (number)
+            x[i] = src ? int_text_value(lx.s + es, ee - es) : (double)config_setting_get_int64(e);
+        if (src)
+            src_text(lx.s + es, ee - es, got, sizeof got);
+        else if (number)
+            fmt_num(x[i], got, sizeof got);
+        else
+            snprintf(got, sizeof got, "?");
+        if (!number) { /* libconfig arrays have one element type: say it once */
+            vdiag(v, eline, ep, "expected a number (got %s)", got);
+            bad = 1;
+            break;
+        }
+        if (!isfinite(x[i])) {
+            vdiag(v, eline, ep, "must be a finite number (got %s)", got);
+            bad = 1;
+        } else if (range_check(&r, x[i], why, sizeof why)) {
+            vdiag(v, eline, ep, "%s (got %s)", why, got);
+            bad = 1;
+        }
+    }
+    if (!bad && (key->flags & SIM_CFG_SUM_TO_ONE)) {
+        double sum = sum_of(x, n);
+        if (!(fabs(sum - 1) <= SUM_TO_ONE_TOL)) {
+            vdiag(v, line, path, "must sum to 1 (got %.10g)", sum);
+            bad = 1;
+        }
+    }
+    if (bad) {
+        free(x);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
 /* Validates setting s as the value of key k and commits it. */
 static void check_key(const struct vctx *v, size_t k, const config_setting_t *s, const char *path)
 {
@@ -1741,6 +1934,10 @@ static void check_key(const struct vctx *v, size_t k, const config_setting_t *s,
             return;
         }
         nv.i = config_setting_get_bool(s) ? 1 : 0;
+        break;
+    case SIM_CFG_FLOAT_ARRAY:
+        if (read_float_array(v, key, path, line, s, expect, &nv.fa))
+            return;
         break;
     case SIM_CFG_STRING:
     case SIM_CFG_CHOICE: {
@@ -1917,9 +2114,12 @@ int sim_cfg_schema_check(const struct sim_cfg_schema *sc, struct sim_err *err)
             SCHEMA_BAD("schema: %s: field outside the parameter struct", p);
         if (range_parse(key->range, &r))
             SCHEMA_BAD("schema: %s: bad range '%s'", p, key->range);
-        int numeric = key->type == SIM_CFG_INT || key->type == SIM_CFG_FLOAT;
+        int numeric = key->type == SIM_CFG_INT || key->type == SIM_CFG_FLOAT ||
+                      key->type == SIM_CFG_FLOAT_ARRAY;
         if (!numeric && (r.has_lo || r.has_hi))
             SCHEMA_BAD("schema: %s: a range on a non-numeric key", p);
+        if ((key->flags & SIM_CFG_SUM_TO_ONE) && key->type != SIM_CFG_FLOAT_ARRAY)
+            SCHEMA_BAD("schema: %s: SIM_CFG_SUM_TO_ONE on a key that is not a float array", p);
         int req = (key->flags & SIM_CFG_REQUIRED) != 0;
         char why[96];
         switch (key->type) {
@@ -1941,6 +2141,34 @@ int sim_cfg_schema_check(const struct sim_cfg_schema *sc, struct sim_err *err)
             if (!req && (!isfinite(key->def_float) ||
                          range_check(&r, key->def_float, why, sizeof why)))
                 SCHEMA_BAD("schema: %s: default %g outside its range", p, key->def_float);
+            break;
+        case SIM_CFG_FLOAT_ARRAY:
+            if (key->count == 0) {
+                SCHEMA_BAD("schema: %s: a float array needs count >= 1", p);
+                break;
+            }
+            if (key->count > SIZE_MAX / sizeof(double) ||
+                key->size != key->count * sizeof(double)) {
+                SCHEMA_BAD("schema: %s: float array field must be double[%zu] (got %zu bytes)", p,
+                           key->count, key->size);
+                break; /* count is suspect: do not read count defaults */
+            }
+            if (req)
+                break;
+            if (!key->def_floats) {
+                SCHEMA_BAD("schema: %s: a float array needs def_floats (%zu values) or "
+                           "SIM_CFG_REQUIRED", p, key->count);
+                break;
+            }
+            for (size_t i = 0; i < key->count; i++)
+                if (!isfinite(key->def_floats[i]) ||
+                    range_check(&r, key->def_floats[i], why, sizeof why))
+                    SCHEMA_BAD("schema: %s: default [%zu] = %g outside its range", p, i,
+                               key->def_floats[i]);
+            if ((key->flags & SIM_CFG_SUM_TO_ONE) &&
+                !(fabs(sum_of(key->def_floats, key->count) - 1) <= SUM_TO_ONE_TOL))
+                SCHEMA_BAD("schema: %s: default sums to %.10g, not 1", p,
+                           sum_of(key->def_floats, key->count));
             break;
         case SIM_CFG_BOOL:
             if (key->size != sizeof(bool) && key->size != sizeof(int))
@@ -1995,6 +2223,7 @@ static void set_default(struct sim_cfg *cfg, size_t k)
     const struct sim_cfg_key *key = &cfg->schema->keys[k];
     struct val *v = &cfg->vals[k];
     free(v->s);
+    free(v->fa);
     memset(v, 0, sizeof *v);
     if (key->flags & SIM_CFG_REQUIRED)
         return;
@@ -2013,6 +2242,12 @@ static void set_default(struct sim_cfg *cfg, size_t k)
             if (strcmp(key->choices[i], key->def_str) == 0)
                 v->i = (int64_t)i;
         break;
+    case SIM_CFG_FLOAT_ARRAY:
+        if (!(v->fa = malloc(key->count * sizeof *v->fa)))
+            cfg->oom = 1;
+        else
+            memcpy(v->fa, key->def_floats, key->count * sizeof *v->fa);
+        break;
     }
 }
 
@@ -2027,14 +2262,14 @@ struct sim_cfg *sim_cfg_create(const struct sim_cfg_schema *schema, struct sim_e
     for (size_t k = 0; k < schema->nkeys; k++) {
         const char *p = schema->keys[k].path;
         char buf[128];
-        if (map_add(&cfg->keymap, p, (struct lit){0, (int)k, 0, 0}, NULL) < 0)
+        if (map_add(&cfg->keymap, p, (struct lit){0, (int)k, 0, 0, 0}, NULL) < 0)
             goto oom;
         for (const char *e = p; *e; e++) {
             if (*e != '.')
                 continue;
             memcpy(buf, p, (size_t)(e - p));
             buf[e - p] = '\0';
-            if (map_add(&cfg->keymap, buf, (struct lit){0, -1, 0, 0}, NULL) < 0)
+            if (map_add(&cfg->keymap, buf, (struct lit){0, -1, 0, 0, 0}, NULL) < 0)
                 goto oom;
         }
         set_default(cfg, k);
@@ -2053,8 +2288,10 @@ void sim_cfg_destroy(struct sim_cfg *cfg)
     if (!cfg)
         return;
     if (cfg->vals)
-        for (size_t k = 0; k < cfg->schema->nkeys; k++)
+        for (size_t k = 0; k < cfg->schema->nkeys; k++) {
             free(cfg->vals[k].s);
+            free(cfg->vals[k].fa);
+        }
     free(cfg->vals);
     map_free(&cfg->keymap);
     for (size_t i = 0; i < cfg->nnames; i++)
@@ -2440,6 +2677,15 @@ const char *sim_cfg_get_string(const struct sim_cfg *cfg, size_t k)
     return NULL;
 }
 
+const double *sim_cfg_get_floats(const struct sim_cfg *cfg, size_t k, size_t *count)
+{
+    const struct val *v = get_val(cfg, k);
+    int ok = v && v->set && cfg->schema->keys[k].type == SIM_CFG_FLOAT_ARRAY;
+    if (count)
+        *count = ok ? cfg->schema->keys[k].count : 0;
+    return ok ? v->fa : NULL;
+}
+
 const struct sim_dist *sim_cfg_get_dist(const struct sim_cfg *cfg, size_t k)
 {
     const struct val *v = get_val(cfg, k);
@@ -2492,6 +2738,17 @@ static void put_quoted(struct sbuf *b, const char *s)
     sb_putc(b, '"');
 }
 
+/* "[0.2, 0.3, 0.5]": every element a libconfig float, so the text reads back as the same
+ * array (an integer among floats would be a libconfig error). */
+static void put_floats(struct sbuf *b, const double *x, size_t n)
+{
+    char num[40];
+    sb_putc(b, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_printf(b, "%s%s", i ? ", " : "", fmt_float_lc(x[i], num, sizeof num));
+    sb_putc(b, ']');
+}
+
 static void put_value(struct sbuf *b, const struct sim_cfg_key *key, const struct val *v)
 {
     char n1[40], n2[40], n3[40];
@@ -2525,6 +2782,7 @@ static void put_value(struct sbuf *b, const struct sim_cfg_key *key, const struc
     case SIM_CFG_BOOL: sb_puts(b, v->i ? "true" : "false"); break;
     case SIM_CFG_STRING: put_quoted(b, v->s ? v->s : ""); break;
     case SIM_CFG_CHOICE: put_quoted(b, key->choices[v->i]); break;
+    case SIM_CFG_FLOAT_ARRAY: put_floats(b, v->fa, key->count); break;
     }
 }
 
@@ -2586,6 +2844,7 @@ int sim_cfg_fill(const struct sim_cfg *cfg, void *params, size_t size, struct si
             memcpy(at, v->s, n);
             break;
         }
+        case SIM_CFG_FLOAT_ARRAY: memcpy(at, v->fa, key->count * sizeof *v->fa); break;
         }
     }
     if (cfg->nerrors)
@@ -2808,16 +3067,19 @@ int sim_cfg_print(const struct sim_cfg *cfg, FILE *out)
     return ferror(out) ? SIM_EIO : rc;
 }
 
-static const char *type_name(enum sim_cfg_type t)
+static void key_type(const struct sim_cfg_key *key, struct sbuf *b)
 {
-    switch (t) {
-    case SIM_CFG_INT: return "int";
-    case SIM_CFG_FLOAT: return "float";
-    case SIM_CFG_STRING: return "string";
-    case SIM_CFG_CHOICE: return "choice";
-    case SIM_CFG_BOOL: return "bool";
+    switch (key->type) {
+    case SIM_CFG_INT: sb_puts(b, "int"); return;
+    case SIM_CFG_FLOAT: sb_puts(b, "float"); return;
+    case SIM_CFG_STRING: sb_puts(b, "string"); return;
+    case SIM_CFG_CHOICE: sb_puts(b, "choice"); return;
+    case SIM_CFG_BOOL: sb_puts(b, "bool"); return;
+    case SIM_CFG_FLOAT_ARRAY:
+        sb_printf(b, "float array, %zu value%s", key->count, key->count == 1 ? "" : "s");
+        return;
     }
-    return "?";
+    sb_puts(b, "?");
 }
 
 /* Default and allowed values as text, shared by the two reference formats. */
@@ -2834,6 +3096,7 @@ static void key_default(const struct sim_cfg_key *key, struct sbuf *b)
     case SIM_CFG_BOOL: sb_puts(b, key->def_int ? "true" : "false"); break;
     case SIM_CFG_STRING:
     case SIM_CFG_CHOICE: put_quoted(b, key->def_str); break;
+    case SIM_CFG_FLOAT_ARRAY: put_floats(b, key->def_floats, key->count); break;
     }
 }
 
@@ -2857,6 +3120,16 @@ static void key_allowed(const struct sim_cfg_key *key, struct sbuf *b)
     case SIM_CFG_CHOICE:
         for (size_t i = 0; key->choices[i]; i++)
             sb_printf(b, "%s\"%s\"", i ? ", " : "", key->choices[i]);
+        break;
+    case SIM_CFG_FLOAT_ARRAY:
+        if (r.has_lo && r.has_hi)
+            sb_printf(b, "each in %s", range_text(&r, rt, sizeof rt));
+        else if (r.has_lo || r.has_hi)
+            sb_printf(b, "each %s", range_text(&r, rt, sizeof rt));
+        else
+            sb_puts(b, "any finite numbers");
+        if (key->flags & SIM_CFG_SUM_TO_ONE)
+            sb_puts(b, ", summing to 1");
         break;
     }
 }
@@ -2902,7 +3175,11 @@ int sim_cfg_schema_markdown(const struct sim_cfg_schema *sc, FILE *out)
             size_t ql = qd ? (size_t)(qd - q) : 0;
             if (ql != glen || strncmp(p, q, glen) != 0)
                 continue;
-            sb_printf(&b, "| `%s` | %s | ", key->path, type_name(key->type));
+            sb_printf(&b, "| `%s` | ", key->path);
+            sb_trunc(&t, 0);
+            key_type(key, &t);
+            md_cell(&b, sb_str(&t));
+            sb_puts(&b, " | ");
             sb_trunc(&t, 0);
             key_default(key, &t);
             if (key->flags & SIM_CFG_REQUIRED) {
@@ -2941,7 +3218,9 @@ int sim_cfg_schema_print(const struct sim_cfg_schema *sc, FILE *out)
     struct sbuf t = {0};
     for (size_t k = 0; k < sc->nkeys; k++) {
         const struct sim_cfg_key *key = &sc->keys[k];
-        fprintf(out, "%s (%s%s%s)\n", key->path, type_name(key->type), key->unit[0] ? ", " : "",
+        sb_trunc(&t, 0);
+        key_type(key, &t);
+        fprintf(out, "%s (%s%s%s)\n", key->path, sb_str(&t), key->unit[0] ? ", " : "",
                 key->unit);
         fprintf(out, "    %s\n", key->desc);
         sb_trunc(&t, 0);

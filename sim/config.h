@@ -22,7 +22,8 @@
  *   - integers beyond 32 bits wrap (3000000000 becomes -1294967296): integers are read
  *     back from the source text, so every key sees the number as written (int keys hold
  *     int64; out-of-range values are reported as such);
- *   - an integer where a float is expected is accepted as the number it is;
+ *   - an integer where a float is expected is accepted as the number it is (also as an
+ *     element of a float array);
  *   - an unterminated block comment silently drops the rest of the file: an error here;
  *   - a duplicate key is reported with its path and the line of the first definition.
  *   Limits, checked on the raw text before libconfig sees it (libconfig's bison parser
@@ -30,6 +31,16 @@
  *   quadratic): file size, line length, string length, nesting depth, settings per group
  *   and in total (SIM_CFG_MAX_* below). A NUL byte is an error; a leading UTF-8 BOM is
  *   ignored. String values must be valid UTF-8.
+ *
+ * Float arrays (SIM_CFG_FLOAT_ARRAY)
+ *   A fixed number of floats (age shares, prevalence by age band), written as a libconfig
+ *   array: `age_shares = [0.115, 0.115, 0.125];`, on the command line
+ *   `--set population.age_shares=[0.115,0.115,0.125]`. The key's `count` is the exact
+ *   length; its range applies to each element; SIM_CFG_SUM_TO_ONE also requires the sum
+ *   to be 1 within 1e-6. Elements may be written as integers (`[0, 1, 0]`), but libconfig
+ *   arrays hold one type, so `[1, 0.5]` is an error: write `[1.0, 0.5]`. A child scenario
+ *   replaces the whole array. Distributions are not supported in arrays. Problems name the
+ *   element: `scenarios/x.cfg:12: population.age_shares[3]: must be >= 0 (got -0.1)`.
  *
  * Diagnostics
  *   Every problem in one pass (syntax errors stop the file they are in), each one line:
@@ -59,8 +70,8 @@
  *   (0,1), gamma and lognormal need (0, inf)). A normal has unbounded support; it is
  *   accepted on a bounded key only when mean +/- 4 sd lies inside the range, and
  *   sim_cfg_draw then redraws the rare values outside it (a normal truncated at >= 4 sd,
- *   which moves the mean by < 1e-4 sd). Integer, bool, string and choice keys take no
- *   distributions.
+ *   which moves the mean by < 1e-4 sd). Integer, bool, string, choice and float-array
+ *   keys take no distributions.
  *
  * Threads: a struct sim_cfg is used by one thread while resolving; afterwards every
  * function taking a const struct sim_cfg * is read-only and may run in parallel.
@@ -86,29 +97,36 @@
 #define SIM_CFG_MAX_DIAGS 100               /* diagnostics kept (all are counted) */
 
 enum sim_cfg_type {
-    SIM_CFG_INT,    /* integer: field int (size 4, range must fit) or int64_t (size 8) */
-    SIM_CFG_FLOAT,  /* double (size 8); may be given as a distribution */
-    SIM_CFG_STRING, /* char array of `size` bytes, NUL-terminated, valid UTF-8 */
-    SIM_CFG_CHOICE, /* one of `choices`, stored as its index in an int field */
-    SIM_CFG_BOOL,   /* true/false: field bool (size 1) or int (size 4) */
+    SIM_CFG_INT,         /* integer: field int (size 4, range must fit) or int64_t (size 8) */
+    SIM_CFG_FLOAT,       /* double (size 8); may be given as a distribution */
+    SIM_CFG_STRING,      /* char array of `size` bytes, NUL-terminated, valid UTF-8 */
+    SIM_CFG_CHOICE,      /* one of `choices`, stored as its index in an int field */
+    SIM_CFG_BOOL,        /* true/false: field bool (size 1) or int (size 4) */
+    SIM_CFG_FLOAT_ARRAY, /* exactly `count` doubles: field double[count] (size count * 8);
+                          * default `def_floats`; `range` applies to each element */
 };
 
 /* Key flags. */
-#define SIM_CFG_REQUIRED 0x1u /* no default: every resolved scenario must set it */
-#define SIM_CFG_IDENT 0x2u    /* string: non-empty, ASCII letters, digits, '_', '-', '.',
-                               * starting with a letter or digit (safe as a file or HDF5
-                               * group name) */
+#define SIM_CFG_REQUIRED 0x1u   /* no default: every resolved scenario must set it (the
+                                 * def_* fields are then ignored) */
+#define SIM_CFG_IDENT 0x2u      /* string: non-empty, ASCII letters, digits, '_', '-', '.',
+                                 * starting with a letter or digit (safe as a file or HDF5
+                                 * group name) */
+#define SIM_CFG_SUM_TO_ONE 0x4u /* float array: elements sum to 1 within 1e-6 (shares) */
 
 /* One scenario key. Tables are static const data, written with designated initialisers
  * and SIM_CFG_FIELD. */
 struct sim_cfg_key {
     const char *path;           /* dotted path, components [a-z][a-z0-9_]*: "run.seed" */
     enum sim_cfg_type type;     /* value type */
-    unsigned flags;             /* SIM_CFG_REQUIRED, SIM_CFG_IDENT */
+    unsigned flags;             /* SIM_CFG_REQUIRED, SIM_CFG_IDENT, SIM_CFG_SUM_TO_ONE */
     const char *unit;           /* unit label ("years", "persons", "1/year"); "" if none */
     int64_t def_int;            /* default of an int key; of a bool key (0 or 1) */
     double def_float;           /* default of a float key */
     const char *def_str;        /* default of a string key, or the default choice name */
+    size_t count;               /* float array: number of elements (>= 1, fixed) */
+    const double *def_floats;   /* float array: default, `count` values; must be non-NULL
+                                 * unless the key is SIM_CFG_REQUIRED */
     const char *range;          /* numeric keys: allowed range, "[1, 100]", "[0, 1)",
                                  * "(0, 200]", ">= 0", "> 0", "<= 5", "< 1"; NULL or ""
                                  * for any finite value. Int bounds within +/- 2^53. */
@@ -199,8 +217,8 @@ int sim_cfg_load_string(struct sim_cfg *cfg, const char *text, const char *name,
                         struct sim_err *err);
 
 /* Applies one "key.path=value" override, validated like a file value. The value is
- * libconfig syntax (a number, true, a quoted string, a { dist = ...; } group); for string
- * and choice keys an unquoted value is taken literally. */
+ * libconfig syntax (a number, true, a quoted string, a { dist = ...; } group, an array
+ * [0.2, 0.3, 0.5]); for string and choice keys an unquoted value is taken literally. */
 int sim_cfg_set(struct sim_cfg *cfg, const char *assignment, struct sim_err *err);
 
 /* Ends resolution: reports required keys that are still unset. Returns 0 when the whole
@@ -231,6 +249,9 @@ int64_t sim_cfg_get_int(const struct sim_cfg *cfg, size_t k);
 double sim_cfg_get_float(const struct sim_cfg *cfg, size_t k);
 int sim_cfg_get_bool(const struct sim_cfg *cfg, size_t k);
 const char *sim_cfg_get_string(const struct sim_cfg *cfg, size_t k);
+/* Float array key k: its `count` values (*count, if count is not NULL, gets the number),
+ * valid while cfg lives; NULL (and *count 0) for another type or an unset key. */
+const double *sim_cfg_get_floats(const struct sim_cfg *cfg, size_t k, size_t *count);
 /* The key's distribution, or NULL when it holds a plain value. */
 const struct sim_dist *sim_cfg_get_dist(const struct sim_cfg *cfg, size_t k);
 /* Origin of key k; *file and *line (either may be NULL) get the file and line for
@@ -239,7 +260,8 @@ enum sim_cfg_origin sim_cfg_origin(const struct sim_cfg *cfg, size_t k, const ch
                                    int *line);
 /* Origin as text: "default", "scenarios/x.cfg:12", "--set", "unset". */
 const char *sim_cfg_origin_text(const struct sim_cfg *cfg, size_t k, char *buf, size_t size);
-/* Value as libconfig text ("0.035", "\"GBP\"", "{ dist = \"beta\"; mean = 0.8; sd = 0.1; }"). */
+/* Value as libconfig text ("0.035", "\"GBP\"", "{ dist = \"beta\"; mean = 0.8; sd = 0.1; }",
+ * "[0.2, 0.3, 0.5]"; array elements always with a decimal point). */
 const char *sim_cfg_value_text(const struct sim_cfg *cfg, size_t k, char *buf, size_t size);
 
 /* Writes every resolved value into the caller's parameter struct (size must equal the

@@ -36,11 +36,15 @@ struct tparams {
     double half;
     double shift;
     double cost;
+    double shares[3];
+    double unit_costs[4];
     bool verbose;
 };
 
 #define TP struct tparams
 static const char *const currencies[] = {"GBP", "EUR", "USD", NULL};
+static const double def_shares[3] = {0.2, 0.3, 0.5};
+static const double def_unit_costs[4] = {100, 250.5, 0, 1e6};
 static const struct sim_cfg_group tgroups[] = {{"run", "the run"}, {"econ", "economics"}};
 static const struct sim_cfg_key tkeys[] = {
     {.path = "name", .type = SIM_CFG_STRING, .flags = SIM_CFG_REQUIRED | SIM_CFG_IDENT,
@@ -69,6 +73,12 @@ static const struct sim_cfg_key tkeys[] = {
      .desc = "any real number", .source = "", SIM_CFG_FIELD(TP, shift)},
     {.path = "econ.cost", .type = SIM_CFG_FLOAT, .unit = "GBP", .def_float = 100,
      .range = ">= 0", .desc = "a unit cost", .source = "", SIM_CFG_FIELD(TP, cost)},
+    {.path = "econ.shares", .type = SIM_CFG_FLOAT_ARRAY, .flags = SIM_CFG_SUM_TO_ONE,
+     .unit = "", .count = 3, .def_floats = def_shares, .range = "[0, 1]",
+     .desc = "shares of three", .source = "", SIM_CFG_FIELD(TP, shares)},
+    {.path = "econ.unit_costs", .type = SIM_CFG_FLOAT_ARRAY, .unit = "GBP", .count = 4,
+     .def_floats = def_unit_costs, .range = ">= 0", .desc = "costs by sector",
+     .source = "ref 7", SIM_CFG_FIELD(TP, unit_costs)},
     {.path = "flags.verbose", .type = SIM_CFG_BOOL, .unit = "", .def_int = 0,
      .desc = "talk more", .source = "", SIM_CFG_FIELD(TP, verbose)},
 };
@@ -1127,7 +1137,8 @@ static void test_fill_writes_the_struct(void **state)
     (void)state;
     write_file("scenarios/x.cfg", "name = \"x\";\nrun = { replications = 7; };\n"
                                   "econ = { currency = \"USD\"; wtp = { dist = \"uniform\"; "
-                                  "min = 10; max = 30; }; };\nflags = { verbose = true; };\n");
+                                  "min = 10; max = 30; };\n  shares = [0.75, 0.125, 0.125]; };\n"
+                                  "flags = { verbose = true; };\n");
     struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
     struct tparams p;
     memset(&p, 0xA5, sizeof p);
@@ -1139,6 +1150,9 @@ static void test_fill_writes_the_struct(void **state)
     assert_int_equal(p.currency, 2);
     assert_true(p.wtp == 20.0); /* the uniform's mean */
     assert_true(p.verbose);
+    assert_true(p.shares[0] == 0.75 && p.shares[1] == 0.125 && p.shares[2] == 0.125);
+    for (int i = 0; i < 4; i++)
+        assert_true(p.unit_costs[i] == def_unit_costs[i]);
     assert_int_equal(sim_cfg_fill(cfg, &p, sizeof p - 1, NULL), SIM_EINVAL);
     sim_cfg_destroy(cfg);
 }
@@ -1165,6 +1179,10 @@ static void assert_same_values(const struct sim_cfg *a, const struct sim_cfg *b)
         assert_true((!sa && !sb) || (sa && sb && strcmp(sa, sb) == 0));
         const struct sim_dist *da = sim_cfg_get_dist(a, k), *db = sim_cfg_get_dist(b, k);
         assert_true((!da && !db) || (da && db && memcmp(da, db, sizeof *da) == 0));
+        size_t na, nb;
+        const double *fa = sim_cfg_get_floats(a, k, &na), *fb = sim_cfg_get_floats(b, k, &nb);
+        assert_int_equal(na, nb);
+        assert_true((!fa && !fb) || (fa && fb && memcmp(fa, fb, na * sizeof *fa) == 0));
     }
 }
 
@@ -1179,14 +1197,17 @@ static void test_resolved_text_round_trips(void **state)
                "  wtp = { dist = \"triangular\"; min = 1e4; mode = 2e4; max = 3e4; };\n"
                "  half = { dist = \"normal\"; mean = 0.25; sd = 0.0625; };\n"
                "  cost = { dist = \"gamma\"; mean = 148; sd = 40.5; };\n"
-               "  shift = { dist = \"lognormal\"; mean = 1.0; sd = 0.3333333333333333; }; };\n");
+               "  shift = { dist = \"lognormal\"; mean = 1.0; sd = 0.3333333333333333; };\n"
+               "  unit_costs = [0.1, 1e-300, 3e9, 0.30000000000000004]; };\n");
     const char *sets[] = {"flags.verbose=true", "run.horizon_years={ dist = \"uniform\"; "
                                                 "min = 5; max = 15; }",
-                          "econ.currency=EUR"};
-    struct sim_cfg *a = resolve("scenarios/x.cfg", sets, 3);
+                          "econ.currency=EUR", "econ.shares=[0.1, 0.2, 0.7]"};
+    struct sim_cfg *a = resolve("scenarios/x.cfg", sets, 4);
     check_diags(a, DIAGS(NULL));
     char *text = sim_cfg_text(a, 0);
     assert_non_null(text);
+    assert_non_null(strstr(text, "    shares = [0.1, 0.2, 0.7];\n"));
+    assert_non_null(strstr(text, "    unit_costs = [0.1, 1e-300, 3000000000.0, 0.30000000000000004];\n"));
     write_file("scenarios/resolved.cfg", text);
     struct sim_cfg *b = resolve("scenarios/resolved.cfg", NULL, 0);
     check_diags(b, DIAGS(NULL));
@@ -1386,6 +1407,383 @@ static void test_schema_check_rejects_mistakes(void **state)
     assert_null(sim_cfg_create(&s, NULL));
 }
 
+/* ---- float arrays ------------------------------------------------------------------------ */
+
+/* Fails unless float array key path of cfg holds exactly want (n values). */
+static void check_floats(const struct sim_cfg *cfg, const char *path, const double *want, size_t n)
+{
+    size_t count = 99;
+    const double *x = sim_cfg_get_floats(cfg, key(path), &count);
+    assert_non_null(x);
+    assert_int_equal(count, n);
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != want[i])
+            fail_msg("%s[%zu] is %.17g, expected %.17g", path, i, x[i], want[i]);
+}
+
+static void test_float_array_is_accepted(void **state)
+{
+    (void)state;
+    write_file("scenarios/x.cfg", "name = \"x\";\necon = {\n  shares = [0.25, 0.25, 0.5];\n};\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    check_diags(cfg, DIAGS(NULL));
+    check_floats(cfg, "econ.shares", (const double[]){0.25, 0.25, 0.5}, 3);
+    check_floats(cfg, "econ.unit_costs", def_unit_costs, 4);
+    char buf[64];
+    assert_string_equal(sim_cfg_origin_text(cfg, key("econ.shares"), buf, sizeof buf),
+                        "scenarios/x.cfg:3");
+    assert_string_equal(sim_cfg_origin_text(cfg, key("econ.unit_costs"), buf, sizeof buf),
+                        "default");
+    sim_cfg_destroy(cfg);
+}
+
+static void test_ints_are_accepted_in_a_float_array(void **state)
+{
+    (void)state; /* read as written: 3000000000 is not wrapped to 32 bits */
+    write_file("scenarios/x.cfg", "name = \"x\";\necon = { shares = [0, 1, 0];\n"
+                                  "  unit_costs = [0, 1, 3000000000, 0x10]; };\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    check_diags(cfg, DIAGS(NULL));
+    check_floats(cfg, "econ.shares", (const double[]){0, 1, 0}, 3);
+    check_floats(cfg, "econ.unit_costs", (const double[]){0, 1, 3e9, 16}, 4);
+    sim_cfg_destroy(cfg);
+}
+
+static void test_float_array_of_the_wrong_length(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.5, 0.5]; };\n",
+                "scenarios/x.cfg:2: econ.shares: must have 3 values (got 2)");
+}
+
+static void test_empty_float_array_has_the_wrong_length(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { unit_costs = []; };\n",
+                "scenarios/x.cfg:2: econ.unit_costs: must have 4 values (got 0)");
+}
+
+static void test_bad_array_element_is_named_by_index_and_line(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = {\n  unit_costs =\n    [1.0, 2.0,\n     -0.1, 4.0];\n"
+                "  shares = [1.5, -0.5, 0.0];\n};\n",
+                "scenarios/x.cfg:5: econ.unit_costs[2]: must be >= 0 (got -0.1)",
+                "scenarios/x.cfg:6: econ.shares[0]: must be <= 1 (got 1.5)",
+                "scenarios/x.cfg:6: econ.shares[1]: must be >= 0 (got -0.5)");
+}
+
+static void test_non_finite_array_element(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.5, 1e999, 0.5]; };\n",
+                "scenarios/x.cfg:2: econ.shares[1]: must be a finite number (got 1e999)");
+}
+
+static void test_strings_in_a_float_array(void **state)
+{
+    (void)state; /* libconfig arrays have one element type, so one message is enough */
+    EXPECT_FILE("name = \"x\";\necon = { shares = [\"a\", \"b\", \"c\"]; };\n",
+                "scenarios/x.cfg:2: econ.shares[0]: expected a number (got \"a\")");
+}
+
+static void test_shares_must_sum_to_one(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = {\n  shares = [0.2, 0.3,\n    0.47];\n};\n",
+                "scenarios/x.cfg:3: econ.shares: must sum to 1 (got 0.97)");
+}
+
+static void test_shares_within_1e6_of_one_are_accepted_as_written(void **state)
+{
+    (void)state;
+    write_file("scenarios/x.cfg", "name = \"x\";\necon = { shares = [0.2, 0.3, 0.5000009]; };\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    check_diags(cfg, DIAGS(NULL));
+    check_floats(cfg, "econ.shares", (const double[]){0.2, 0.3, 0.5000009}, 3);
+    sim_cfg_destroy(cfg);
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.2, 0.3, 0.499998]; };\n",
+                "scenarios/x.cfg:2: econ.shares: must sum to 1 (got 0.999998)");
+}
+
+static void test_scalar_list_or_string_where_array_expected(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = 0.5;\n  unit_costs = (1.0, 2.0, 3.0, 4.0); };\n"
+                "econ2 = 1;\n",
+                "scenarios/x.cfg:2: econ.shares: expected an array of 3 numbers [a, b, ...] "
+                "(got 0.5)",
+                "scenarios/x.cfg:3: econ.unit_costs: expected an array of 4 numbers [a, b, ...] "
+                "(got a list)",
+                "scenarios/x.cfg:4: econ2: unknown key; did you mean 'econ'?");
+    EXPECT_FILE("name = \"x\";\necon = { shares = \"0.2 0.3 0.5\"; };\n",
+                "scenarios/x.cfg:2: econ.shares: expected an array of 3 numbers [a, b, ...] "
+                "(got \"0.2 0.3 0.5\")");
+}
+
+static void test_array_where_scalar_expected(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { cost = [1.0]; };\nrun = { population = [5]; };\n",
+                "scenarios/x.cfg:2: econ.cost: expected a number or a distribution "
+                "{ dist = ...; } (got an array)",
+                "scenarios/x.cfg:3: run.population: expected an integer (got an array)");
+}
+
+static void test_distribution_on_an_array_key(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = { dist = \"beta\"; mean = 0.3; sd = 0.1; }; };\n",
+                "scenarios/x.cfg:2: econ.shares: distributions are not supported on array keys; "
+                "expected an array of 3 numbers [a, b, ...] (got a group)");
+    EXPECT_FILE("name = \"x\";\necon = { shares = ({ dist = \"beta\"; mean = 0.3; sd = 0.1; }, "
+                "0.2, 0.5); };\n",
+                "scenarios/x.cfg:2: econ.shares: expected an array of 3 numbers [a, b, ...] "
+                "(got a list)");
+}
+
+static void test_array_nested_in_an_array_is_a_syntax_error(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = [[0.2], 0.3, 0.5]; };\n",
+                "scenarios/x.cfg:2: syntax error: an array [ ... ] holds only plain numbers, "
+                "strings or booleans, not groups, lists or arrays");
+}
+
+static void test_group_or_list_in_an_array_is_a_syntax_error(void **state)
+{
+    (void)state;
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.2,\n  { dist = \"beta\"; }, 0.5]; };\n",
+                "scenarios/x.cfg:3: syntax error: an array [ ... ] holds only plain numbers, "
+                "strings or booleans, not groups, lists or arrays");
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.2, (0.3), 0.5]; };\n",
+                "scenarios/x.cfg:2: syntax error: an array [ ... ] holds only plain numbers, "
+                "strings or booleans, not groups, lists or arrays");
+}
+
+static void test_mixed_int_and_float_array_asks_for_decimal_points(void **state)
+{
+    (void)state; /* libconfig 1.5 would say "mismatched element type in array" */
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.5,\n  0, 0.5]; };\n",
+                "scenarios/x.cfg:3: syntax error: an array mixes integers and decimals; write "
+                "every number with a decimal point (1.0, not 1)");
+    EXPECT_FILE("name = \"x\";\necon = { unit_costs = [1, 2, 3L, 4]; };\n",
+                "scenarios/x.cfg:2: syntax error: an array mixes integers with and without the "
+                "L suffix");
+    EXPECT_FILE("name = \"x\";\necon = { unit_costs = [1, true, 3, 4]; };\n",
+                "scenarios/x.cfg:2: syntax error: the elements of an array must all have the "
+                "same type");
+}
+
+static void test_trailing_comma_in_an_array(void **state)
+{
+    (void)state; /* a syntax error to libconfig 1.5 */
+    EXPECT_FILE("name = \"x\";\necon = { shares = [0.2, 0.3, 0.5,\n]; };\n",
+                "scenarios/x.cfg:3: syntax error: ',' after the last element of an array "
+                "(remove it)");
+    EXPECT_FILE("name = \"x\";\nrun = { seed = (1, 2,); };\n",
+                "scenarios/x.cfg:2: syntax error: ',' after the last element of a list "
+                "(remove it)");
+}
+
+static void test_child_replaces_the_whole_parent_array(void **state)
+{
+    (void)state;
+    write_file("scenarios/p.cfg", "name = \"p\";\necon = {\n  shares = [0.1, 0.2, 0.7];\n"
+                                  "  unit_costs = [1.0, 2.0, 3.0, 4.0];\n};\n");
+    write_file("scenarios/x.cfg", "base = \"p.cfg\";\necon = { shares = [0.6, 0.4, 0.0]; };\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    check_diags(cfg, DIAGS(NULL));
+    check_floats(cfg, "econ.shares", (const double[]){0.6, 0.4, 0.0}, 3);
+    check_floats(cfg, "econ.unit_costs", (const double[]){1, 2, 3, 4}, 4);
+    char buf[64];
+    assert_string_equal(sim_cfg_origin_text(cfg, key("econ.shares"), buf, sizeof buf),
+                        "scenarios/x.cfg:2");
+    assert_string_equal(sim_cfg_origin_text(cfg, key("econ.unit_costs"), buf, sizeof buf),
+                        "scenarios/p.cfg:4");
+    sim_cfg_destroy(cfg);
+}
+
+static void test_set_float_array(void **state)
+{
+    (void)state;
+    write_file("scenarios/x.cfg", "name = \"x\";\necon = { shares = [0.1, 0.2, 0.7]; };\n");
+    const char *sets[] = {"econ.shares=[0.5,0.25,0.25]", "econ.unit_costs = [ 1, 2, 3, 4 ];"};
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", sets, 2);
+    check_diags(cfg, DIAGS(NULL));
+    check_floats(cfg, "econ.shares", (const double[]){0.5, 0.25, 0.25}, 3);
+    check_floats(cfg, "econ.unit_costs", (const double[]){1, 2, 3, 4}, 4);
+    assert_int_equal(sim_cfg_origin(cfg, key("econ.shares"), NULL, NULL), SIM_CFG_SET);
+    sim_cfg_destroy(cfg);
+}
+
+static void test_set_float_array_wrong_length(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.shares=[0.5,0.5]", "--set: econ.shares: must have 3 values (got 2)");
+}
+
+static void test_set_float_array_bad_elements(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.shares=[0.1, -0.2, 1.1]",
+               "--set: econ.shares[1]: must be >= 0 (got -0.2)",
+               "--set: econ.shares[2]: must be <= 1 (got 1.1)");
+}
+
+static void test_set_float_array_sum(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.shares=[0.1,0.1,0.1]", "--set: econ.shares: must sum to 1 (got 0.3)");
+}
+
+static void test_set_float_array_without_brackets(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.shares=0.2,0.3,0.5",
+               "--set: econ.shares: expected an array of 3 numbers [a, b, ...] (got 0.2,0.3,0.5)");
+}
+
+static void test_set_mixed_float_array(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.shares=[1, 0.0, 0.0]",
+               "--set: econ.shares: an array mixes integers and decimals; write every number "
+               "with a decimal point (1.0, not 1) (got [1, 0.0, 0.0])");
+}
+
+static void test_set_non_finite_array_element(void **state)
+{
+    (void)state;
+    EXPECT_SET("econ.unit_costs=[1.0, 2.0, -1e999, 4.0]",
+               "--set: econ.unit_costs[2]: must be a finite number (got -1e999)");
+}
+
+static void test_required_float_array(void **state)
+{
+    (void)state;
+    const struct sim_cfg_key keys[] = {
+        {.path = "w", .type = SIM_CFG_FLOAT_ARRAY, .flags = SIM_CFG_REQUIRED, .unit = "",
+         .count = 3, .desc = "", .source = "", SIM_CFG_FIELD(TP, shares)},
+    };
+    const struct sim_cfg_schema sc = {.keys = keys, .nkeys = 1,
+                                      .params_size = sizeof(struct tparams)};
+    write_file("scenarios/x.cfg", "\n");
+    struct sim_cfg *cfg = sim_cfg_create(&sc, NULL);
+    assert_non_null(cfg);
+    sim_cfg_resolve(cfg, "scenarios/x.cfg", NULL, 0, NULL);
+    check_diags(cfg, DIAGS("scenarios/x.cfg: w: missing required key"));
+    size_t n = 99;
+    assert_null(sim_cfg_get_floats(cfg, 0, &n));
+    assert_int_equal(n, 0);
+    sim_cfg_destroy(cfg);
+    cfg = sim_cfg_create(&sc, NULL);
+    const char *sets[] = {"w=[1.5, 2.5, 3.5]"};
+    assert_int_equal(sim_cfg_resolve(cfg, NULL, sets, 1, NULL), 0);
+    assert_non_null(sim_cfg_get_floats(cfg, 0, NULL));
+    assert_true(sim_cfg_get_floats(cfg, 0, NULL)[2] == 3.5);
+    sim_cfg_destroy(cfg);
+}
+
+static void test_float_array_getters_of_other_types(void **state)
+{
+    (void)state;
+    write_file("scenarios/x.cfg", "name = \"x\";\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    size_t n = 99;
+    assert_null(sim_cfg_get_floats(cfg, key("econ.cost"), &n));
+    assert_int_equal(n, 0);
+    assert_null(sim_cfg_get_floats(cfg, tschema.nkeys, &n));
+    assert_true(sim_cfg_get_float(cfg, key("econ.shares")) == 0.0);
+    assert_null(sim_cfg_get_dist(cfg, key("econ.shares")));
+    char buf[80];
+    assert_string_equal(sim_cfg_value_text(cfg, key("econ.unit_costs"), buf, sizeof buf),
+                        "[100.0, 250.5, 0.0, 1000000.0]");
+    sim_cfg_destroy(cfg);
+}
+
+static void test_validate_table_shows_arrays_in_full(void **state)
+{
+    (void)state;
+    write_file("scenarios/x.cfg", "name = \"x\";\necon = { shares = [0.125, 0.375, 0.5]; };\n");
+    struct sim_cfg *cfg = resolve("scenarios/x.cfg", NULL, 0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    assert_non_null(mem);
+    assert_int_equal(sim_cfg_print(cfg, mem), 0);
+    assert_int_equal(fclose(mem), 0);
+    const char *row = strstr(out, "\necon.shares ");
+    assert_non_null(row);
+    const char *eol = strchr(row + 1, '\n');
+    assert_non_null(eol);
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(eol - row - 1), row + 1);
+    assert_non_null(strstr(line, "  [0.125, 0.375, 0.5]  "));
+    assert_non_null(strstr(line, "  scenarios/x.cfg:2"));
+    assert_non_null(strstr(out, "[100.0, 250.5, 0.0, 1000000.0]  GBP"));
+    free(out);
+    sim_cfg_destroy(cfg);
+}
+
+static void test_markdown_documents_float_arrays(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    assert_non_null(mem);
+    assert_int_equal(sim_cfg_schema_markdown(&tschema, mem), 0);
+    assert_int_equal(fclose(mem), 0);
+    assert_non_null(strstr(out, "| `econ.shares` | float array, 3 values | `[0.2, 0.3, 0.5]` | - "
+                                "| each in [0, 1], summing to 1 | shares of three "
+                                "| modelling choice |\n"));
+    assert_non_null(strstr(out, "| `econ.unit_costs` | float array, 4 values | "
+                                "`[100.0, 250.5, 0.0, 1000000.0]` | GBP | each >= 0 | "
+                                "costs by sector | ref 7 |\n"));
+    free(out);
+    mem = open_memstream(&out, &len);
+    assert_non_null(mem);
+    assert_int_equal(sim_cfg_schema_print(&tschema, mem), 0);
+    assert_int_equal(fclose(mem), 0);
+    assert_non_null(strstr(out, "econ.unit_costs (float array, 4 values, GBP)\n    costs by sector\n"
+                                "    default: [100.0, 250.5, 0.0, 1000000.0]\n"
+                                "    allowed: each >= 0\n"));
+    free(out);
+}
+
+static void test_schema_check_rejects_float_array_mistakes(void **state)
+{
+    (void)state;
+    static const double half[2] = {0.5, 0.5}, over[2] = {0.5, 0.6}, neg[2] = {-1, 2};
+    struct sim_cfg_key ok = {.path = "a.b", .type = SIM_CFG_FLOAT_ARRAY,
+                             .flags = SIM_CFG_SUM_TO_ONE, .unit = "", .count = 2,
+                             .def_floats = half, .range = "[0, 1]", .desc = "", .source = "",
+                             .offset = offsetof(TP, shares), .size = 2 * sizeof(double)};
+    assert_int_equal(check_one_key(ok), 0);
+    struct sim_cfg_key k = ok;
+    k.count = 0, k.size = 0;
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* no elements */
+    k = ok, k.size = sizeof(double[3]);
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* field is not double[count] */
+    k = ok, k.count = SIZE_MAX / 4, k.size = 16;
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* count * 8 overflows */
+    k = ok, k.def_floats = NULL;
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* neither a default nor required */
+    k = ok, k.def_floats = NULL, k.flags |= SIM_CFG_REQUIRED;
+    assert_int_equal(check_one_key(k), 0);
+    k = ok, k.def_floats = over;
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* default sums to 1.1 */
+    k = ok, k.def_floats = neg, k.flags = 0;
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* default outside the range */
+    k = ok, k.def_floats = over, k.flags = 0;
+    assert_int_equal(check_one_key(k), 0); /* no sum required */
+    k = ok, k.type = SIM_CFG_FLOAT, k.def_float = 0.5, k.size = sizeof(double);
+    assert_int_equal(check_one_key(k), SIM_EINVAL); /* sum to one on a scalar */
+    k.flags = 0;
+    assert_int_equal(check_one_key(k), 0);
+}
+
 static void test_destroy_null_is_a_no_op(void **state)
 {
     (void)state;
@@ -1523,6 +1921,35 @@ int main(void)
         T(test_params_set_float_checks_the_range),
         T(test_schema_check_accepts_the_test_table),
         T(test_schema_check_rejects_mistakes),
+        T(test_float_array_is_accepted),
+        T(test_ints_are_accepted_in_a_float_array),
+        T(test_float_array_of_the_wrong_length),
+        T(test_empty_float_array_has_the_wrong_length),
+        T(test_bad_array_element_is_named_by_index_and_line),
+        T(test_non_finite_array_element),
+        T(test_strings_in_a_float_array),
+        T(test_shares_must_sum_to_one),
+        T(test_shares_within_1e6_of_one_are_accepted_as_written),
+        T(test_scalar_list_or_string_where_array_expected),
+        T(test_array_where_scalar_expected),
+        T(test_distribution_on_an_array_key),
+        T(test_array_nested_in_an_array_is_a_syntax_error),
+        T(test_group_or_list_in_an_array_is_a_syntax_error),
+        T(test_mixed_int_and_float_array_asks_for_decimal_points),
+        T(test_trailing_comma_in_an_array),
+        T(test_child_replaces_the_whole_parent_array),
+        T(test_set_float_array),
+        T(test_set_float_array_wrong_length),
+        T(test_set_float_array_bad_elements),
+        T(test_set_float_array_sum),
+        T(test_set_float_array_without_brackets),
+        T(test_set_mixed_float_array),
+        T(test_set_non_finite_array_element),
+        T(test_required_float_array),
+        T(test_float_array_getters_of_other_types),
+        T(test_validate_table_shows_arrays_in_full),
+        T(test_markdown_documents_float_arrays),
+        T(test_schema_check_rejects_float_array_mistakes),
         T(test_destroy_null_is_a_no_op),
         T(test_second_load_is_refused),
     };
