@@ -18,10 +18,143 @@ static const char *const currency_choices[] = {
 _Static_assert(sizeof currency_choices / sizeof *currency_choices == PARAMS_CURRENCY_COUNT + 1,
                "currency_choices must match enum params_currency");
 
+const char *const params_condition_names[PARAMS_CONDITIONS] = {
+    "hypertension", "diabetes", "chd", "heart_failure", "ckd",
+    "copd", "depression", "dementia", "cancer",
+};
+
+const double params_age_band_lower[PARAMS_AGE_BANDS] = {0, 15, 25, 35, 45, 55, 65, 75, 85};
+
 static const struct sim_cfg_group groups[] = {
     {"run", "size, length and repetition of a simulation run"},
     {"economics", "discounting, currency and the cost-effectiveness threshold"},
+    {"population", "demography of the modelled area: age pyramid, sex, area, activation"},
+    {"practices", "general practices: registered list size"},
+    {"mortality", "background (Gompertz) mortality of a person without modelled conditions"},
+    {"disease", "chronic conditions: prevalence by age band, onset, mortality, utility "
+                "(bands 0-14, 15-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+)"},
+    {"disease.hypertension", "hypertension (diagnosed or not)"},
+    {"disease.diabetes", "type 2 diabetes (doctor-diagnosed)"},
+    {"disease.chd", "coronary heart disease"},
+    {"disease.heart_failure", "heart failure; severity = NYHA class I-IV"},
+    {"disease.ckd", "chronic kidney disease stage 3-5"},
+    {"disease.copd", "chronic obstructive pulmonary disease; severity = GOLD stage 1-4"},
+    {"disease.depression", "depression"},
+    {"disease.dementia", "dementia"},
+    {"disease.cancer", "cancer (active)"},
+    {"utility", "health-related quality of life (EQ-5D) of the general population"},
 };
+
+/* ---- Defaults of the array keys ---------------------------------------------------------- */
+
+/* evidence.md: England & Wales 2021 shares 11.5, 11.5, 12.5, 13.5, 12.5, 13.5, 11, 8.5, 5%
+ * (ONS Census 2021, rounded); they sum to 99.5%, so each is divided by 0.995. */
+static const double def_pyramid[PARAMS_PYRAMID_BANDS] = {
+    0.115578, 0.115578, 0.125628, 0.135678, 0.125628, 0.135678, 0.110553, 0.085427, 0.050252,
+};
+/* Modelling choice (no evidence row): more low-activation patients where deprivation is
+ * high, of the size reported for the Patient Activation Measure in England. */
+static const double def_activation_least[PARAMS_ACTIVATIONS] = {0.10, 0.15, 0.35, 0.40};
+static const double def_activation_most[PARAMS_ACTIVATIONS] = {0.25, 0.25, 0.30, 0.20};
+
+/* Prevalence by band 0-14, 15-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+. Values
+ * are read at the band's middle age (85+: 90) and interpolated linearly (docs/model.md). */
+static const double prev_htn_men[] = {0, 0.06, 0.11, 0.20, 0.35, 0.51, 0.64, 0.64, 0.64};
+static const double prev_htn_women[] = {0, 0.02, 0.05, 0.11, 0.23, 0.47, 0.64, 0.75, 0.75};
+static const double prev_diabetes[] = {0, 0.005, 0.01, 0.03, 0.06, 0.10, 0.14, 0.16, 0.16};
+static const double prev_chd[] = {0, 0, 0.001, 0.005, 0.02, 0.05, 0.10, 0.17, 0.22};
+static const double prev_hf[] = {0, 0.0002, 0.0005, 0.001, 0.006, 0.015, 0.029, 0.067, 0.16};
+static const double prev_ckd[] = {0, 0.002, 0.005, 0.015, 0.04, 0.08, 0.17, 0.30, 0.47};
+static const double prev_copd[] = {0, 0.002, 0.003, 0.008, 0.02, 0.05, 0.09, 0.12, 0.12};
+static const double prev_depression[] = {0, 0.06, 0.09, 0.10, 0.11, 0.11, 0.11, 0.12, 0.14};
+static const double prev_dementia[] = {0, 0, 0, 0, 0.001, 0.009, 0.02, 0.075, 0.24};
+static const double prev_cancer[] = {0, 0.001, 0.003, 0.007, 0.015, 0.035, 0.065, 0.105, 0.13};
+
+/* Onset hazard ratios by present condition, in the order hypertension, diabetes, chd,
+ * heart_failure, ckd, copd, depression, dementia, cancer. Modelling assumptions
+ * (literature-plausible, no evidence row). */
+static const double onset_none[PARAMS_CONDITIONS] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const double onset_chd[PARAMS_CONDITIONS] = {1.6, 2.0, 1, 1, 1, 1, 1, 1, 1};
+static const double onset_hf[PARAMS_CONDITIONS] = {1.6, 2.0, 2.0, 1, 1, 1, 1, 1, 1};
+static const double onset_ckd[PARAMS_CONDITIONS] = {1.6, 2.0, 1, 1, 1, 1, 1, 1, 1};
+static const double onset_depression[PARAMS_CONDITIONS] = {1, 1, 1.5, 1.5, 1, 1.5, 1, 1, 1.5};
+static const double onset_dementia[PARAMS_CONDITIONS] = {1, 1.5, 1, 1, 1, 1, 1, 1, 1};
+
+/* Severity at diagnosis: one level, or NYHA class I-IV / GOLD stage 1-4 (modelling choice). */
+static const double sev_single[PARAMS_SEVERITIES] = {1, 0, 0, 0};
+static const double sev_hf[PARAMS_SEVERITIES] = {0.30, 0.40, 0.25, 0.05};
+static const double sev_copd[PARAMS_SEVERITIES] = {0.30, 0.45, 0.20, 0.05};
+
+/* Utility multipliers by severity: a condition's EQ-5D divided by the 65-74 population norm
+ * 0.79 (evidence.md), capped at 1; see the sources in the table. */
+static const double util_htn[PARAMS_SEVERITIES] = {0.98, 0.98, 0.98, 0.98};
+static const double util_diabetes[PARAMS_SEVERITIES] = {0.932, 0.932, 0.932, 0.932};
+static const double util_chd[PARAMS_SEVERITIES] = {0.92, 0.92, 0.92, 0.92};
+static const double util_hf[PARAMS_SEVERITIES] = {1.0, 0.937, 0.810, 0.582};
+static const double util_ckd[PARAMS_SEVERITIES] = {0.95, 0.95, 0.95, 0.95};
+static const double util_copd[PARAMS_SEVERITIES] = {1.0, 0.996, 0.949, 0.819};
+static const double util_depression[PARAMS_SEVERITIES] = {0.85, 0.85, 0.85, 0.85};
+static const double util_dementia[PARAMS_SEVERITIES] = {0.80, 0.80, 0.80, 0.80};
+static const double util_cancer[PARAMS_SEVERITIES] = {0.90, 0.90, 0.90, 0.90};
+
+/* evidence.md: general population norm, age 65-74: ~0.78-0.80 (Szende et al. 2014); the
+ * other bands are the UK EQ-5D-3L norms of the same source (0-14 taken as 15-24). */
+static const double def_utility_norm[PARAMS_AGE_BANDS] = {
+    0.94, 0.94, 0.93, 0.91, 0.85, 0.80, 0.79, 0.73, 0.73,
+};
+
+/* ---- Key-row builders for the nine keys of each condition -------------------------------- */
+
+#define COND_ARRAY(i, c, member, n, flags_, unit_, range_, defs, desc_, src_)                 \
+    {                                                                                        \
+        .path = "disease." c "." #member, .type = SIM_CFG_FLOAT_ARRAY, .flags = flags_,      \
+        .unit = unit_, .count = n, .def_floats = defs, .range = range_, .desc = desc_,       \
+        .source = src_, SIM_CFG_FIELD(MP, disease.condition[i].member),                      \
+    }
+#define COND_FLOAT(i, c, member, unit_, range_, def, desc_, src_)                             \
+    {                                                                                        \
+        .path = "disease." c "." #member, .type = SIM_CFG_FLOAT, .unit = unit_,              \
+        .def_float = def, .range = range_, .desc = desc_, .source = src_,                    \
+        SIM_CFG_FIELD(MP, disease.condition[i].member),                                      \
+    }
+
+#define SRC_ASSUMED "modelling assumption (literature-plausible; no evidence row)"
+#define SRC_NUNES                                                                            \
+    "evidence.md: mortality per extra chronic condition: hazard ratio ~1.20 (Nunes 2016)"
+#define SRC_CONTROLLED "modelling choice: roughly two in three controlled (0.6-0.7)"
+
+/* The nine keys of condition i (scenario name c). */
+#define CONDITION_KEYS(i, c, prev_m, prev_w, prev_src, dep, dep_src, onset, onset_src, hr,    \
+                       hr1, hr_src, sev, sev_src, util, util_src)                             \
+    COND_ARRAY(i, c, prevalence_men, PARAMS_AGE_BANDS, 0, "fraction", "[0, 1)", prev_m,      \
+               "Share of men with the condition by age band 0-14, 15-24, ..., 75-84, 85+ "   \
+               "(must not fall with age: no remission is modelled)",                        \
+               prev_src),                                                                   \
+    COND_ARRAY(i, c, prevalence_women, PARAMS_AGE_BANDS, 0, "fraction", "[0, 1)", prev_w,    \
+               "Share of women with the condition by age band (as prevalence_men)",         \
+               prev_src),                                                                   \
+    COND_FLOAT(i, c, deprivation_rr, "ratio", "[0.1, 10]", dep,                              \
+               "Onset hazard ratio, most vs least deprived quintile (geometric steps; the "  \
+               "base hazard is calibrated over who is at risk, so prevalence stays on the " \
+               "curve)",                                                                    \
+               dep_src),                                                                    \
+    COND_ARRAY(i, c, onset_hr, PARAMS_CONDITIONS, 0, "ratio", "(0, 20]", onset,              \
+               "Onset hazard ratio when each condition is present, in the order "           \
+               "hypertension, diabetes, chd, heart_failure, ckd, copd, depression, "        \
+               "dementia, cancer (own entry 1; calibrated over who is at risk like "        \
+               "deprivation_rr)",                                                           \
+               onset_src),                                                                  \
+    COND_FLOAT(i, c, mortality_hr, "ratio", "[0.1, 100]", hr,                                \
+               "Mortality hazard ratio from one year after diagnosis on", hr_src),          \
+    COND_FLOAT(i, c, mortality_hr_first_year, "ratio", "[0.1, 100]", hr1,                    \
+               "Mortality hazard ratio in the first year after diagnosis", hr_src),         \
+    COND_FLOAT(i, c, controlled_share, "fraction", "[0, 1]", 0.65,                           \
+               "Share of persons whose condition is controlled at diagnosis",               \
+               SRC_CONTROLLED),                                                             \
+    COND_ARRAY(i, c, severity_shares, PARAMS_SEVERITIES, SIM_CFG_SUM_TO_ONE, "fraction",     \
+               "[0, 1]", sev, "Shares of severity levels 1-4 at diagnosis", sev_src),       \
+    COND_ARRAY(i, c, utility, PARAMS_SEVERITIES, 0, "multiplier", "(0, 1]", util,            \
+               "Utility multiplier by severity level 1-4 (multiplicative model)", util_src)
 
 static const struct sim_cfg_key keys[] = {
     {
@@ -138,6 +271,208 @@ static const struct sim_cfg_key keys[] = {
         .source = "evidence.md: willingness-to-pay threshold: 20,000-30,000 per QALY "
                   "(NICE); lower end",
         SIM_CFG_FIELD(MP, economics.wtp_per_qaly),
+    },
+    {
+        .path = "population.pyramid",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .flags = SIM_CFG_SUM_TO_ONE,
+        .unit = "fraction",
+        .count = PARAMS_PYRAMID_BANDS,
+        .def_floats = def_pyramid,
+        .range = "[0, 1]",
+        .desc = "Share of persons by age band 0-9, 10-19, ..., 70-79, 80+ at the start; ages "
+                "are uniform within a band, and fall linearly to max_age_years in 80+",
+        .source = "evidence.md: population pyramid, England and Wales 2021 (ONS Census "
+                  "2021, rounded; rescaled from 99.5% to 100%)",
+        SIM_CFG_FIELD(MP, population.pyramid),
+    },
+    {
+        .path = "population.max_age_years",
+        .type = SIM_CFG_FLOAT,
+        .unit = "years",
+        .def_float = 98.0,
+        .range = "[81, 120]",
+        .desc = "Oldest age in the initial population: the 80+ band's density falls "
+                "linearly to zero here (about a fifth of the band is 90+)",
+        .source = "",
+        SIM_CFG_FIELD(MP, population.max_age_years),
+    },
+    {
+        .path = "population.male_share",
+        .type = SIM_CFG_FLOAT,
+        .unit = "fraction",
+        .def_float = 0.512,
+        .range = "[0, 1]",
+        .desc = "Share of boys among births; at older ages the share of men is what "
+                "mortality leaves (initial persons are drawn as survivors)",
+        .source = "",
+        SIM_CFG_FIELD(MP, population.male_share),
+    },
+    {
+        .path = "population.rural_share",
+        .type = SIM_CFG_FLOAT,
+        .unit = "fraction",
+        .def_float = 0.17,
+        .range = "[0, 1]",
+        .desc = "Share of persons living in rural areas",
+        .source = "evidence.md: rural share ~17% (England)",
+        SIM_CFG_FIELD(MP, population.rural_share),
+    },
+    {
+        .path = "population.replace_deaths",
+        .type = SIM_CFG_BOOL,
+        .unit = "",
+        .def_int = 1,
+        .desc = "Each death adds a newborn in the same practice and neighbourhood, keeping "
+                "the population and every practice's list steady",
+        .source = "",
+        SIM_CFG_FIELD(MP, population.replace_deaths),
+    },
+    {
+        .path = "population.activation_least",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .flags = SIM_CFG_SUM_TO_ONE,
+        .unit = "fraction",
+        .count = PARAMS_ACTIVATIONS,
+        .def_floats = def_activation_least,
+        .range = "[0, 1]",
+        .desc = "Shares of patient activation levels 1-4 in the least deprived quintile",
+        .source = "",
+        SIM_CFG_FIELD(MP, population.activation_least),
+    },
+    {
+        .path = "population.activation_most",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .flags = SIM_CFG_SUM_TO_ONE,
+        .unit = "fraction",
+        .count = PARAMS_ACTIVATIONS,
+        .def_floats = def_activation_most,
+        .range = "[0, 1]",
+        .desc = "Shares of activation levels 1-4 in the most deprived quintile (quintiles "
+                "2-4 interpolate linearly)",
+        .source = "",
+        SIM_CFG_FIELD(MP, population.activation_most),
+    },
+    {
+        .path = "practices.list_size",
+        .type = SIM_CFG_INT,
+        .unit = "persons",
+        .def_int = 8000,
+        .range = "[1, 1000000]",
+        .desc = "Persons registered per general practice (the last practice takes the rest)",
+        .source = "",
+        SIM_CFG_FIELD(MP, practices.list_size),
+    },
+    {
+        .path = "mortality.gompertz_slope",
+        .type = SIM_CFG_FLOAT,
+        .unit = "1/year",
+        .def_float = 0.085,
+        .range = "[0.01, 0.2]",
+        .desc = "Gompertz slope b: background mortality a * exp(b * age) grows by this "
+                "rate per year of age",
+        .source = "evidence.md: mortality by age: Gompertz, slope 0.07-0.09 per year of age "
+                  "(standard life-table fits, e.g. HMD)",
+        SIM_CFG_FIELD(MP, mortality.gompertz_slope),
+    },
+    {
+        .path = "mortality.gompertz_a_men",
+        .type = SIM_CFG_FLOAT,
+        .unit = "1/year",
+        .def_float = 3.35e-5,
+        .range = "(0, 0.1]",
+        .desc = "Gompertz level a for men: background hazard at age 0 of a man with none of "
+                "the modelled conditions",
+        .source = "calibrated: life expectancy at birth with the conditions in place, "
+                  "evidence.md: ~80-82 years (OECD average 80.3); docs/model.md",
+        SIM_CFG_FIELD(MP, mortality.gompertz_a_men),
+    },
+    {
+        .path = "mortality.gompertz_a_women",
+        .type = SIM_CFG_FLOAT,
+        .unit = "1/year",
+        .def_float = 2.2e-5,
+        .range = "(0, 0.1]",
+        .desc = "Gompertz level a for women",
+        .source = "calibrated: life expectancy at birth with the conditions in place, "
+                  "evidence.md: ~80-82 years (OECD average 80.3); docs/model.md",
+        SIM_CFG_FIELD(MP, mortality.gompertz_a_women),
+    },
+    CONDITION_KEYS(0, "hypertension", prev_htn_men, prev_htn_women,
+                   "evidence.md: hypertension, men / women: 15-24: 6/2%; 25-34: 11/5%; ...; "
+                   "65-74: 64/64%; 75+: 64/75% (FPH ready reckoner, England); 0-14: 0",
+                   2.25,
+                   "evidence.md: hypertension, deprivation: age-adjusted 23% least vs 40% "
+                   "most deprived (HSE 2021); 2.25 reproduces that ratio (docs/model.md)",
+                   onset_none, "", 1.20, 1.20, SRC_NUNES, sev_single, "",
+                   util_htn, SRC_ASSUMED),
+    CONDITION_KEYS(1, "diabetes", prev_diabetes, prev_diabetes,
+                   "evidence.md: diabetes (doctor-diagnosed): ~1% under 35, rising to ~16% at "
+                   "75+ (HSE 2021); bands between interpolated (modelling choice)",
+                   2.0, SRC_ASSUMED, onset_none, "", 1.20, 1.20, SRC_NUNES, sev_single, "",
+                   util_diabetes,
+                   "evidence.md: type 2 diabetes decrement -0.054 (Sullivan et al. 2011): "
+                   "(0.79 - 0.054) / 0.79"),
+    CONDITION_KEYS(2, "chd", prev_chd, prev_chd,
+                   "modelling choice: coronary heart disease alone, about half of "
+                   "evidence.md's coronary heart disease or stroke ~8% of adults (Scottish "
+                   "Health Survey 2013); rising steeply with age",
+                   2.0, SRC_ASSUMED, onset_chd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
+                   sev_single, "", util_chd, SRC_ASSUMED),
+    CONDITION_KEYS(3, "heart_failure", prev_hf, prev_hf,
+                   "evidence.md: heart failure: ~1 in 35 at 65-74, 1 in 15 at 75-84, 1 in 7 "
+                   "at 85+ (Conrad et al. 2018); younger bands modelling choice",
+                   1.61,
+                   "evidence.md: heart failure, deprivation: most deprived 61% more likely "
+                   "to develop HF (Conrad et al. 2018)",
+                   onset_hf, SRC_ASSUMED, 3.5, 8.0,
+                   "calibrated to evidence.md: heart failure survival after diagnosis 63% at "
+                   "1 year, 35% at 5 years (Rotterdam Study, Bleumink et al. 2004); its 86% at "
+                   "30 days is acute (admission) mortality, left to the hospital module; "
+                   "docs/model.md",
+                   sev_hf, "modelling choice (NYHA class I-IV)", util_hf,
+                   "evidence.md: heart failure by NYHA class I/II/III/IV 0.82 / 0.74 / 0.64 / "
+                   "0.46 (Calvert et al. 2005; Goehler 2009), divided by 0.79, capped at 1"),
+    CONDITION_KEYS(4, "ckd", prev_ckd, prev_ckd,
+                   "evidence.md: chronic kidney disease stage 3-5: 11% of adults 35+; 34-36% "
+                   "at 75+ (PHE CKD prevalence model 2014; HSE 2016, 2021-22)",
+                   1.5, SRC_ASSUMED, onset_ckd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
+                   sev_single, "", util_ckd, SRC_ASSUMED),
+    CONDITION_KEYS(5, "copd", prev_copd, prev_copd,
+                   "evidence.md: COPD (doctor-diagnosed): ~4% of adults, rising steeply after "
+                   "55 (Scottish Health Survey 2013); COPD prevalence, 65+: ~11% (CMS)",
+                   2.5, SRC_ASSUMED, onset_none, "", 1.20, 1.20, SRC_NUNES, sev_copd,
+                   "modelling choice (GOLD stage 1-4)", util_copd,
+                   "evidence.md: COPD by GOLD stage 2/3/4 0.787 / 0.750 / 0.647 "
+                   "(Rutten-van Moelken 2006), divided by 0.79; stage 1 taken as no loss"),
+    CONDITION_KEYS(6, "depression", prev_depression, prev_depression,
+                   "evidence.md: depression prevalence, 65+: ~12% (CMS chronic conditions); "
+                   "younger bands modelling choice",
+                   2.0, SRC_ASSUMED, onset_depression, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
+                   sev_single, "", util_depression, SRC_ASSUMED),
+    CONDITION_KEYS(7, "dementia", prev_dementia, prev_dementia,
+                   "evidence.md: dementia: 6.5% of people 65+; ~1.3% at 60-64, ~11% at "
+                   "80-84, 30-40% at 90+ (CFAS II, Matthews et al. 2013; Dementia UK 2014)",
+                   1.5, SRC_ASSUMED, onset_dementia, SRC_ASSUMED, 2.0, 2.0, SRC_ASSUMED,
+                   sev_single, "", util_dementia, SRC_ASSUMED),
+    CONDITION_KEYS(8, "cancer", prev_cancer, prev_cancer,
+                   "evidence.md: cancer (active) prevalence, 65+: 8.6% (CMS chronic "
+                   "conditions); age profile modelling choice",
+                   1.2, SRC_ASSUMED, onset_none, "", 2.0, 2.0, SRC_ASSUMED, sev_single, "",
+                   util_cancer, SRC_ASSUMED),
+    {
+        .path = "utility.norm",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .unit = "utility",
+        .count = PARAMS_AGE_BANDS,
+        .def_floats = def_utility_norm,
+        .range = "(0, 1]",
+        .desc = "Mean EQ-5D of the general population by age band 0-14, ..., 85+; the "
+                "utility of a person without conditions is scaled so the model's mean "
+                "matches it",
+        .source = "evidence.md: general population norm, age 65-74: ~0.78-0.80 (Szende et al. "
+                  "2014); other bands: UK norms of the same source",
+        SIM_CFG_FIELD(MP, utility.norm),
     },
 };
 

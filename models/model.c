@@ -1,0 +1,128 @@
+/* models/model.c — the model of one replication: creation from a scenario, the handler
+ * table that wires event types to the modules, the run loop and clean-up. Holds no model
+ * logic of its own. Touches only the model it creates.
+ */
+#include "models/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "sim/calendar.h"
+
+/* ---- Handlers (one per enum model_event) ------------------------------------------------- */
+
+static int on_person(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    return dis_person_event(ctx->model, ev->target);
+}
+
+static const sim_handler_fn handlers[MODEL_EV_COUNT] = {
+    [MODEL_EV_PERSON] = on_person,
+};
+
+/* ---- Lifecycle --------------------------------------------------------------------------- */
+
+/* What the model needs to run at all, for callers that fill struct model_params themselves
+ * (the scenario keys' ranges guarantee it for resolved scenarios). */
+static int check_basics(const struct model_params *par, struct sim_err *err)
+{
+    if (par->run.population < 1 || par->run.population > 100000000)
+        return sim_err_set(err, SIM_EINVAL, "run.population: must be in [1, 100000000] (got %lld)",
+                           (long long)par->run.population);
+    if (par->practices.list_size < 1)
+        return sim_err_set(err, SIM_EINVAL, "practices.list_size: must be >= 1 (got %d)",
+                           par->practices.list_size);
+    if (!(par->run.warmup_years >= 0 && par->run.warmup_years <= 100) ||
+        !(par->run.horizon_years > 0 && par->run.horizon_years <= 200))
+        return sim_err_set(err, SIM_EINVAL, "run.warmup_years / run.horizon_years: out of "
+                                            "range (got %g / %g)",
+                           par->run.warmup_years, par->run.horizon_years);
+    if (!(par->mortality.gompertz_a_men > 0) || !(par->mortality.gompertz_a_women > 0) ||
+        !(par->mortality.gompertz_slope >= 0))
+        return sim_err_set(err, SIM_EINVAL, "mortality: Gompertz levels must be > 0 and the "
+                                            "slope >= 0");
+    return 0;
+}
+
+struct model *model_create(const struct model_params *par, uint32_t replication,
+                           struct sim_err *err)
+{
+    if (!par) {
+        sim_err_set(err, SIM_EINVAL, "model: no parameters");
+        return NULL;
+    }
+    if (check_basics(par, err))
+        return NULL;
+    struct model *m = calloc(1, sizeof *m);
+    if (!m) {
+        sim_err_set(err, SIM_ENOMEM, "model: out of memory");
+        return NULL;
+    }
+    m->par = *par;
+    m->replication = replication;
+    m->seed = (uint64_t)par->run.seed;
+    m->warmup_end_day = par->run.warmup_years * DIS_YEAR_DAYS;
+    m->end_day = m->warmup_end_day + par->run.horizon_years * DIS_YEAR_DAYS;
+    /* Continuous discounting at the rate equivalent to the annual one: ln(1 + r). */
+    m->disc_effects = log1p(par->economics.discount_effects);
+    m->disc_costs = log1p(par->economics.discount_costs);
+
+    if (dis_tables_init(&m->dis, par, err))
+        goto fail;
+    size_t reserve = (size_t)par->run.population + 1024; /* one pending event per person */
+    if (sim_ctx_init(&m->ctx, handlers, MODEL_EV_COUNT, m, reserve)) {
+        sim_err_set(err, m->ctx.err.code, "%s", m->ctx.err.msg);
+        goto fail;
+    }
+    if (pop_init(m, err))
+        goto fail;
+    return m;
+fail:
+    model_destroy(m);
+    return NULL;
+}
+
+void model_destroy(struct model *m)
+{
+    if (!m)
+        return;
+    sim_ctx_fini(&m->ctx);
+    free(m->persons);
+    free(m->entrant_key);
+    free(m);
+}
+
+int model_run_until(struct model *m, double day, struct sim_err *err)
+{
+    if (!(day <= m->end_day))
+        day = m->end_day;
+    if (day < m->ctx.now)
+        return SIM_OK;
+    int rc = sim_run_until(&m->ctx, day);
+    if (rc)
+        sim_err_set(err, rc, "%s", m->ctx.err.msg);
+    return rc;
+}
+
+int model_run(struct model *m, struct sim_err *err)
+{
+    int rc = model_run_until(m, m->end_day, err);
+    if (rc)
+        return rc;
+    /* Everyone alive lives to the end of the window: accrue their last stretch. */
+    for (uint32_t id = 0; id < m->n_persons; id++)
+        if (pop_alive(&m->persons[id]))
+            dis_advance(m, id);
+    m->finished = 1;
+    return SIM_OK;
+}
+
+double model_bytes_per_person(const struct model *m)
+{
+    if (!m->counts.alive)
+        return NAN;
+    double bytes = (double)m->cap_persons * sizeof *m->persons +
+                   (double)(m->cap_persons - m->n_start) * sizeof *m->entrant_key +
+                   (double)sim_calendar_bytes(&m->ctx.cal);
+    return bytes / (double)m->counts.alive;
+}
