@@ -21,6 +21,9 @@ TESTLIBS := -lcmocka
 
 REFBENCH_SRC := ../shared/bench/refbench.c
 
+# The commit the binary was built from, recorded in every results file.
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
 ifeq ($(V),1)
 Q :=
 else
@@ -66,6 +69,8 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: CPPFLAGS += -DCARESIM_GIT_COMMIT='"$(GIT_COMMIT)"'
 
 $(BUILD)/libcaresim.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
