@@ -18,8 +18,14 @@
 #define CLI_EXIT_FAIL 1  /* the command ran and failed (I/O while writing results...) */
 #define CLI_EXIT_USAGE 2 /* bad command line, or an invalid or unreadable scenario */
 
+/* Version of caresim: `caresim --version` and every results file. */
+#ifndef CARESIM_VERSION
+#define CARESIM_VERSION "0.1.0"
+#endif
+
 /* X(name, one-line help) for every subcommand, in the order `caresim --help` lists them. */
 #define CLI_COMMANDS(X)                                                               \
+    X(run, "run a scenario's replications and write the results file (HDF5)")        \
     X(validate, "check a scenario file and print every resolved key with its origin") \
     X(params, "print the parameter reference (--markdown: docs/parameters.md)")
 

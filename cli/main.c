@@ -6,10 +6,6 @@
 
 #include "cli/cli.h"
 
-#ifndef CARESIM_VERSION
-#define CARESIM_VERSION "0.1.0"
-#endif
-
 struct command {
     const char *name;               /* what the user types */
     int (*run)(int argc, char **argv); /* returns the exit status */

@@ -1,0 +1,72 @@
+/* models/outcomes.h — the outcomes of one finished replication as one row of numbers, with
+ * the name, unit and description of every column: what `caresim run` stores per
+ * replication and summarises over replications.
+ *
+ * Only what the model simulates today is here: population counts, life-years, QALYs,
+ * mortality, life expectancy, multimorbidity and condition onsets. Care use and costs join
+ * when the pathway modules exist (a column is added to enum outc_column and to the table
+ * in outcomes.c). Nothing here knows about files: the row is plain doubles and the caller
+ * decides where it goes (output/ writes it to HDF5).
+ *
+ * Windows. Counts of persons (persons_start, entries, deaths, persons_end) cover the whole
+ * run, warm-up included, so that persons_start + entries - deaths == persons_end holds
+ * exactly. Everything else covers the recording window after the warm-up: person totals
+ * are sums over all persons, alive or dead at the end, of what they accrued in the window;
+ * rates are per person-year lived in the window; prevalences are a cross-section of the
+ * living at the end of the run.
+ *
+ * Touches only the row it is given; reads the model.
+ */
+#ifndef MODELS_OUTCOMES_H
+#define MODELS_OUTCOMES_H
+
+#include "models/disease.h"
+#include "sim/err.h"
+
+struct model;
+
+/* Columns of the outcome row, in table order. */
+enum outc_column {
+    OUTC_PERSONS_START,          /* persons alive at time 0 */
+    OUTC_PERSONS_END,            /* persons alive at the end of the run */
+    OUTC_ENTRIES,                /* newborns added during the run */
+    OUTC_DEATHS,                 /* deaths during the run */
+    OUTC_PERSON_YEARS,           /* person-years lived in the window (age tally) */
+    OUTC_LIFE_YEARS,             /* life-years lived in the window, summed over persons */
+    OUTC_LIFE_YEARS_DISC,        /* the same, discounted to the window start */
+    OUTC_QALYS,                  /* QALYs in the window */
+    OUTC_QALYS_DISC,             /* the same, discounted */
+    OUTC_MEAN_UTILITY,           /* QALYs per life-year in the window */
+    OUTC_DEATHS_PER_1000_YEAR,   /* deaths in the window per 1000 person-years */
+    OUTC_LIFE_EXPECTANCY_BIRTH,  /* period life expectancy at birth over the window */
+    OUTC_MULTIMORBIDITY_ALL,     /* share with 2+ conditions at the end, all ages */
+    OUTC_MULTIMORBIDITY_65PLUS,  /* the same at ages 65 and over */
+    OUTC_ONSET_FIRST,            /* + enum dis_condition: onsets per 1000 person-years */
+    OUTC_COUNT = OUTC_ONSET_FIRST + DIS_COUNT
+};
+
+#define OUTC_NAME_MAX 64  /* bytes of a column name, with the NUL */
+#define OUTC_UNIT_MAX 32  /* bytes of a unit, with the NUL */
+#define OUTC_DESC_MAX 256 /* bytes of a description, with the NUL */
+
+/* What one column holds. */
+struct outc_info {
+    char name[OUTC_NAME_MAX]; /* column name: [a-z0-9_], e.g. "onset_copd_per_1000_year" */
+    char unit[OUTC_UNIT_MAX]; /* unit of the values ("persons", "years", "" for none) */
+    char desc[OUTC_DESC_MAX]; /* one line saying what the value is and over which window */
+};
+
+/* Fills info for column col (an enum outc_column). Returns 0, or SIM_EINVAL when col is not
+ * a column (info is then cleared). */
+int outc_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Computes the outcome row of a model that model_run has finished: row[col] for every
+ * enum outc_column. A value the run cannot give (a rate without exposure, a prevalence
+ * without anyone aged 65+) is NaN. First checks the invariants that only a bug can break
+ * (persons_start + entries - deaths == persons alive by a scan of every person; every id
+ * handed out is an initial person or a newborn; no event fired for a dead person) and
+ * returns SIM_ESTATE naming the one violated. Returns SIM_ESTATE for a model that has not
+ * finished, SIM_ENOMEM when out of memory; the row is then all NaN. */
+int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err);
+
+#endif
