@@ -108,8 +108,12 @@ bench: $(BUILD)/simbench
 	$(Q)if [ -f $(REFBENCH_SRC) ]; then $(MAKE) --no-print-directory $(BUILD)/refbench; fi
 	$(Q)scripts/bench.sh $(BUILD)/simbench $(if $(wildcard $(REFBENCH_SRC)),$(BUILD)/refbench)
 
-demo: $(BUILD)/clinic
+# The worked example of the engine, then the base scenario of the health model as far as it
+# is built (population, disease, mortality): a summary table and results/base.h5.
+demo: $(BUILD)/clinic $(BUILD)/caresim
 	$(Q)$(BUILD)/clinic
+	@echo
+	$(Q)$(BUILD)/caresim run scenarios/base.cfg -r 5
 
 # docs/parameters.md is generated from the scenario key table (models/params.c); a test
 # fails when the committed file is out of date.
