@@ -40,7 +40,8 @@ else
 BUILD   := build
 endif
 CFLAGS  ?=
-CFLAGS  += $(STD) $(WARN) $(OPT)
+CFLAGS  += $(STD) $(WARN) $(OPT) -fopenmp
+LDFLAGS += -fopenmp
 
 # The library holds the engine, the model and everything the command line uses except
 # main(); tests link against it.
