@@ -27,7 +27,9 @@
 #define CLI_COMMANDS(X)                                                               \
     X(run, "run a scenario's replications and write the results file (HDF5)")        \
     X(validate, "check a scenario file and print every resolved key with its origin") \
-    X(params, "print the parameter reference (--markdown: docs/parameters.md)")
+    X(params, "print the parameter reference (--markdown: docs/parameters.md)")      \
+    X(report, "print a results file's provenance and summary tables")                \
+    X(export, "write every table of a results file as CSV (--csv DIR)")
 
 #define CLI_DECLARE_COMMAND(name, help) int cli_##name(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE_COMMAND)

@@ -1,0 +1,405 @@
+/* cli/export.c — `caresim export RESULTS.h5 --csv DIR`: writes every table of a results
+ * file (docs/results.md) as CSV for spreadsheets and tools without HDF5: per scenario
+ * <scenario>_replications.csv, <scenario>_summary.csv and <scenario>_config.cfg, and
+ * provenance.csv (key,value).
+ *
+ * CSV: RFC 4180 (comma-separated, CRLF-free "\n" line ends, a header row; a field holding a
+ * comma, a double quote, CR or LF is quoted with quotes doubled). Numbers are printed with
+ * %.17g so that strtod gives back the same double; NaN (a value a replication could not
+ * give) is an empty field.
+ *
+ * Reads the results file through output/; creates DIR (and missing parents) and writes the
+ * files in it, each under a hidden temporary name renamed into place when complete, so a
+ * failure never leaves a half-written file under a final name. Writes stderr (problems)
+ * and stdout (the files written).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "output/results.h"
+#include "sim/err.h"
+
+/* ---- Files written whole or not at all --------------------------------------------------- */
+
+/* A file being written: the stream goes to tmp_path, renamed to path on success. */
+struct export_file {
+    char *path;     /* final path (malloc'ed) */
+    char *tmp_path; /* hidden temporary path beside it (malloc'ed) */
+    FILE *fp;       /* open on tmp_path; NULL once closed */
+};
+
+/* Opens DIR/.NAME.tmp.PID for writing; the final name is DIR/NAME. */
+static int xfile_open(struct export_file *xf, const char *dir, const char *name,
+                      struct sim_err *err)
+{
+    memset(xf, 0, sizeof *xf);
+    if (asprintf(&xf->path, "%s/%s", dir, name) < 0) {
+        xf->path = NULL;
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    if (asprintf(&xf->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid()) < 0) {
+        xf->tmp_path = NULL;
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    int fd = open(xf->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || !(xf->fp = fdopen(fd, "w"))) {
+        int saved = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(xf->tmp_path);
+        }
+        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", xf->path, strerror(saved));
+    }
+    return 0;
+}
+
+/* Closes the file and renames it into place; on a write error removes it instead. */
+static int xfile_commit(struct export_file *xf, struct sim_err *err)
+{
+    int bad = fflush(xf->fp) != 0 || ferror(xf->fp);
+    int saved = errno;
+    if (fclose(xf->fp) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    xf->fp = NULL;
+    if (!bad && rename(xf->tmp_path, xf->path) != 0) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        unlink(xf->tmp_path);
+        return sim_err_set(err, SIM_EIO, "%s: write failed: %s", xf->path, strerror(saved));
+    }
+    return 0;
+}
+
+/* Frees xf; if it was not committed, removes the temporary file. */
+static void xfile_fini(struct export_file *xf)
+{
+    if (xf->fp) {
+        fclose(xf->fp);
+        unlink(xf->tmp_path);
+    }
+    free(xf->path);
+    free(xf->tmp_path);
+    memset(xf, 0, sizeof *xf);
+}
+
+/* ---- CSV fields -------------------------------------------------------------------------- */
+
+/* A text field, quoted when RFC 4180 requires it. */
+static void csv_string(FILE *fp, const char *s)
+{
+    if (!s)
+        s = "";
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* A number that reads back exactly; NaN is an empty field. */
+static void csv_number(FILE *fp, double x)
+{
+    if (!isnan(x))
+        fprintf(fp, "%.17g", x);
+}
+
+/* ---- The files --------------------------------------------------------------------------- */
+
+/* What every writer is given. */
+struct export_ctx {
+    struct out_file *file; /* the results file */
+    const char *dir;       /* the output directory */
+    struct sim_err *err;   /* filled on failure */
+};
+
+static int write_provenance(const struct export_ctx *ctx, const struct out_info *info)
+{
+    struct export_file xf;
+    int rc = xfile_open(&xf, ctx->dir, "provenance.csv", ctx->err);
+    if (rc == 0) {
+        char seed[32], threads[32], partial[32], format[32];
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)info->master_seed);
+        snprintf(threads, sizeof threads, "%lld", (long long)info->threads);
+        snprintf(partial, sizeof partial, "%lld", (long long)info->partial);
+        snprintf(format, sizeof format, "%lld", (long long)info->format_version);
+        /* Keys are the root attribute names of docs/results.md. */
+        const char *rows[][2] = {
+            {"caresim_version", info->version}, {"git_commit", info->git_commit},
+            {"command_line", info->command_line}, {"master_seed", seed},
+            {"created", info->created_utc},     {"started", info->started_utc},
+            {"finished", info->finished_utc},   {"host", info->host},
+            {"threads", threads},               {"partial", partial},
+            {"format_version", format},
+        };
+        fputs("key,value\n", xf.fp);
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+            csv_string(xf.fp, rows[i][0]);
+            fputc(',', xf.fp);
+            csv_string(xf.fp, rows[i][1]);
+            fputc('\n', xf.fp);
+        }
+        rc = xfile_commit(&xf, ctx->err);
+    }
+    xfile_fini(&xf);
+    return rc;
+}
+
+/* <scenario>_replications.csv: a `replication` column (0-based), then the table's. */
+static int write_replications(const struct export_ctx *ctx, const char *scenario)
+{
+    char dataset[1100], name[1100];
+    snprintf(dataset, sizeof dataset, "/scenarios/%s/replications", scenario);
+    snprintf(name, sizeof name, "%s_replications.csv", scenario);
+    struct out_table *t = NULL;
+    int rc = out_file_read_table(ctx->file, dataset, &t, ctx->err);
+    if (rc != 0)
+        return rc;
+    struct export_file xf;
+    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        fputs("replication", xf.fp);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            fputc(',', xf.fp);
+            csv_string(xf.fp, t->cols[c].name);
+        }
+        fputc('\n', xf.fp);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            fprintf(xf.fp, "%zu", r);
+            for (size_t c = 0; c < t->n_cols; c++) {
+                fputc(',', xf.fp);
+                csv_number(xf.fp, t->values[r * t->n_cols + c]);
+            }
+            fputc('\n', xf.fp);
+        }
+        rc = xfile_commit(&xf, ctx->err);
+    }
+    xfile_fini(&xf);
+    out_table_destroy(t);
+    return rc;
+}
+
+/* <scenario>_summary.csv: outcome,unit,n,mean,sd,ci_low,ci_high. */
+static int write_summary(const struct export_ctx *ctx, const char *scenario)
+{
+    char dataset[1100], name[1100];
+    snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", scenario);
+    snprintf(name, sizeof name, "%s_summary.csv", scenario);
+    struct out_summary *s = NULL;
+    int rc = out_file_read_summary(ctx->file, dataset, &s, ctx->err);
+    if (rc != 0)
+        return rc;
+    struct export_file xf;
+    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        fputs("outcome,unit,n,mean,sd,ci_low,ci_high\n", xf.fp);
+        for (size_t i = 0; i < s->n_rows; i++) {
+            const struct out_summary_row *row = &s->rows[i];
+            csv_string(xf.fp, row->outcome);
+            fputc(',', xf.fp);
+            csv_string(xf.fp, row->unit);
+            fprintf(xf.fp, ",%lld,", (long long)row->n);
+            csv_number(xf.fp, row->mean);
+            fputc(',', xf.fp);
+            csv_number(xf.fp, row->sd);
+            fputc(',', xf.fp);
+            csv_number(xf.fp, row->ci_low);
+            fputc(',', xf.fp);
+            csv_number(xf.fp, row->ci_high);
+            fputc('\n', xf.fp);
+        }
+        rc = xfile_commit(&xf, ctx->err);
+    }
+    xfile_fini(&xf);
+    out_summary_destroy(s);
+    return rc;
+}
+
+/* <scenario>_config.cfg: the resolved scenario text, as stored. */
+static int write_config(const struct export_ctx *ctx, const char *scenario)
+{
+    char name[1100];
+    snprintf(name, sizeof name, "%s_config.cfg", scenario);
+    char *text = NULL;
+    int rc = out_file_read_config(ctx->file, scenario, &text, ctx->err);
+    if (rc != 0)
+        return rc;
+    struct export_file xf;
+    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        fputs(text, xf.fp);
+        rc = xfile_commit(&xf, ctx->err);
+    }
+    xfile_fini(&xf);
+    free(text);
+    return rc;
+}
+
+/* Every file of one scenario, in order. */
+static int (*const scenario_writers[])(const struct export_ctx *ctx, const char *scenario) = {
+    write_replications,
+    write_summary,
+    write_config,
+};
+
+/* ---- The directory ----------------------------------------------------------------------- */
+
+/* mkdir -p: creates dir and its missing parents. */
+static int make_dirs(const char *dir, struct sim_err *err)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s", p,
+                             strerror(errno));
+            break;
+        }
+        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s is not a directory",
+                             dir, p);
+            break;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+/* Scenario names become file names: refuse any that would leave DIR or be hidden. */
+static int safe_file_stem(const char *name)
+{
+    return name[0] != '\0' && name[0] != '.' && !strchr(name, '/');
+}
+
+/* ---- The command ------------------------------------------------------------------------- */
+
+static void export_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: caresim export RESULTS.h5 --csv DIR\n"
+            "Writes every table of a results file as CSV (RFC 4180, header row) into DIR,\n"
+            "created if missing: per scenario <scenario>_replications.csv (a `replication`\n"
+            "column 0..R-1, then one column per outcome), <scenario>_summary.csv (outcome,\n"
+            "unit, n, mean, sd, ci_low, ci_high) and <scenario>_config.cfg (the resolved\n"
+            "scenario), and provenance.csv (key,value). Numbers are written with 17\n"
+            "significant digits (they read back exactly); a missing value (NaN) is an empty\n"
+            "field. Existing files of those names are replaced.\n"
+            "\n"
+            "      --csv DIR   output directory\n"
+            "\n"
+            "Exit status: 0 done; 2 bad command line; 1 the file cannot be read or DIR cannot\n"
+            "be written (files already complete stay; none is left half-written).\n");
+}
+
+static int parse_args(int argc, char **argv, const char **path, const char **dir)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            export_usage(stdout);
+            return -1;
+        } else if (strncmp(a, "--csv=", 6) == 0) {
+            *dir = a + 6;
+        } else if (strcmp(a, "--csv") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "caresim export: %s needs a value\n", a);
+                return CLI_EXIT_USAGE;
+            }
+            *dir = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "caresim export: unknown option '%s'\n", a);
+            return CLI_EXIT_USAGE;
+        } else if (*path) {
+            fprintf(stderr, "caresim export: one results file at a time (got '%s' and '%s')\n",
+                    *path, a);
+            return CLI_EXIT_USAGE;
+        } else {
+            *path = a;
+        }
+    }
+    if (!*path) {
+        fprintf(stderr, "caresim export: missing results file\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (!*dir || !**dir) {
+        fprintf(stderr, "caresim export: missing --csv DIR\n");
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_export(int argc, char **argv)
+{
+    const char *path = NULL, *dir = NULL;
+    int prc = parse_args(argc, argv, &path, &dir);
+    if (prc != CLI_EXIT_OK) {
+        if (prc == CLI_EXIT_USAGE)
+            fprintf(stderr, "(caresim export --help shows the options)\n");
+        return prc < 0 ? CLI_EXIT_OK : prc;
+    }
+
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    struct out_info *info = NULL;
+    char **names = NULL;
+    size_t count = 0;
+    int rc = CLI_EXIT_FAIL;
+    struct out_file *f = out_file_open(path, &e);
+    if (!f || out_file_read_info(f, &info, &e) != 0 ||
+        out_file_list_scenarios(f, &names, &count, &e) != 0)
+        goto fail;
+    for (size_t i = 0; i < count; i++)
+        if (!safe_file_stem(names[i])) {
+            sim_err_set(&e, SIM_EINVAL, "%s: scenario name '%s' cannot be a file name", path,
+                        names[i]);
+            goto fail;
+        }
+    if (make_dirs(dir, &e) != 0)
+        goto fail;
+
+    struct export_ctx ctx = {f, dir, &e};
+    if (write_provenance(&ctx, info) != 0)
+        goto fail;
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < sizeof scenario_writers / sizeof *scenario_writers; k++)
+            if (scenario_writers[k](&ctx, names[i]) != 0)
+                goto fail;
+    printf("wrote provenance.csv and %zu scenario%s (replications, summary, config) to %s\n",
+           count, count == 1 ? "" : "s", dir);
+    rc = CLI_EXIT_OK;
+    goto out;
+fail:
+    fprintf(stderr, "caresim export: %s\n", sim_err_format(&e, buf, sizeof buf));
+out:
+    free(names);
+    out_info_destroy(info);
+    out_file_close(f);
+    return rc;
+}

@@ -1,0 +1,336 @@
+/* cli/report.c — `caresim report RESULTS.h5 [--scenario NAME]`: prints what a results file
+ * (docs/results.md) holds — its provenance, then per scenario the tables a reader wants on
+ * a terminal (today the summary: n, mean and 95% CI per outcome) as aligned text.
+ *
+ * Reads the results file through output/; writes only stdout (the report) and stderr
+ * (problems). Every kind of table is one entry of report_tables[] below, so comparisons
+ * and PSA tables are added there without touching the rest.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "output/results.h"
+#include "sim/err.h"
+
+/* Cells of a number column: enough for any double printed by fmt_number(). */
+#define REPORT_NUM_MAX 48
+/* Most columns a grid prints (later ones are left out); the widest table has 5. */
+#define REPORT_GRID_MAX_COLS 16
+
+/* ---- Aligned text tables ----------------------------------------------------------------- */
+
+/* A table of strings printed with every column as wide as its widest cell. Column kinds:
+ * text is left-aligned, numbers right-aligned (so their digits line up). */
+struct report_grid {
+    size_t n_cols;          /* columns */
+    size_t n_rows;          /* body rows (the header is not counted) */
+    const char **headers;   /* n_cols column titles */
+    const int *right;       /* n_cols flags: 1 = right-align the column */
+    char **cells;           /* n_rows * n_cols cells, row-major, each malloc'ed */
+};
+
+static int grid_init(struct report_grid *g, size_t n_cols, size_t n_rows,
+                     const char **headers, const int *right)
+{
+    g->n_cols = n_cols;
+    g->n_rows = n_rows;
+    g->headers = headers;
+    g->right = right;
+    g->cells = calloc(n_rows * n_cols + 1, sizeof *g->cells);
+    return g->cells ? 0 : SIM_ENOMEM;
+}
+
+static void grid_fini(struct report_grid *g)
+{
+    if (!g->cells)
+        return;
+    for (size_t i = 0; i < g->n_rows * g->n_cols; i++)
+        free(g->cells[i]);
+    free(g->cells);
+    g->cells = NULL;
+}
+
+/* Copies s into cell (row, col). */
+static int grid_set(struct report_grid *g, size_t row, size_t col, const char *s)
+{
+    char *c = strdup(s ? s : "");
+    if (!c)
+        return SIM_ENOMEM;
+    free(g->cells[row * g->n_cols + col]);
+    g->cells[row * g->n_cols + col] = c;
+    return 0;
+}
+
+static void grid_print(const struct report_grid *g, const char *indent, FILE *out)
+{
+    size_t width[REPORT_GRID_MAX_COLS] = {0};
+    size_t n_cols = g->n_cols < REPORT_GRID_MAX_COLS ? g->n_cols : REPORT_GRID_MAX_COLS;
+    for (size_t c = 0; c < n_cols; c++) {
+        width[c] = strlen(g->headers[c]);
+        for (size_t r = 0; r < g->n_rows; r++) {
+            const char *s = g->cells[r * g->n_cols + c];
+            size_t n = s ? strlen(s) : 0;
+            width[c] = n > width[c] ? n : width[c];
+        }
+    }
+    for (size_t r = 0; r <= g->n_rows; r++) {
+        fputs(indent, out);
+        for (size_t c = 0; c < n_cols; c++) {
+            const char *s = r == 0 ? g->headers[c] : g->cells[(r - 1) * g->n_cols + c];
+            if (!s)
+                s = "";
+            int last = c + 1 == n_cols;
+            /* No trailing blanks after a left-aligned last column. */
+            if (last && !g->right[c])
+                fputs(s, out);
+            else
+                fprintf(out, g->right[c] ? "%*s" : "%-*s", (int)width[c], s);
+            fputs(last ? "\n" : "  ", out);
+        }
+    }
+}
+
+/* ---- Numbers ----------------------------------------------------------------------------- */
+
+/* About 4 significant digits, never in exponent form for magnitudes from 1e-4 to below 1e9
+ * (costs and counts in the millions read better whole); whole numbers print as such. */
+static void fmt_number(double x, char *buf, size_t size)
+{
+    double ax = fabs(x);
+    if (isnan(x))
+        snprintf(buf, size, "n/a");
+    else if (isinf(x))
+        snprintf(buf, size, x > 0 ? "inf" : "-inf");
+    else if (ax < 1e9 && x == floor(x))
+        snprintf(buf, size, "%.0f", x + 0.0); /* + 0.0: no "-0" */
+    else if (ax >= 1e-4 && ax < 1e9) {
+        int decimals = 3 - (int)floor(log10(ax));
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    } else
+        snprintf(buf, size, "%.4g", x);
+}
+
+/* ---- The tables of a scenario ------------------------------------------------------------ */
+
+/* What a table printer is given. */
+struct report_ctx {
+    struct out_file *file;  /* the results file */
+    const char *path;       /* its path, for messages */
+    const char *scenario;   /* the scenario being reported */
+    FILE *out;              /* where the report goes */
+    struct sim_err *err;    /* filled on failure */
+};
+
+/* The summary: one line per outcome with n, mean and the 95% CI. */
+static int report_summary(const struct report_ctx *ctx)
+{
+    static const char *headers[] = {"outcome", "unit", "n", "mean", "95% CI"};
+    static const int right[] = {0, 0, 1, 1, 0};
+    char dataset[64 + 1024];
+    snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", ctx->scenario);
+    struct out_summary *s = NULL;
+    int rc = out_file_read_summary(ctx->file, dataset, &s, ctx->err);
+    if (rc != 0)
+        return rc;
+
+    /* The interval's two ends are aligned among themselves, then joined into one cell. */
+    char(*lo)[REPORT_NUM_MAX] = calloc(s->n_rows + 1, sizeof *lo);
+    char(*hi)[REPORT_NUM_MAX] = calloc(s->n_rows + 1, sizeof *hi);
+    struct report_grid g = {0};
+    if (!lo || !hi || grid_init(&g, 5, s->n_rows, headers, right) != 0) {
+        rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+        goto out;
+    }
+    int wlo = 0, whi = 0;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        fmt_number(s->rows[i].ci_low, lo[i], sizeof lo[i]);
+        fmt_number(s->rows[i].ci_high, hi[i], sizeof hi[i]);
+        wlo = (int)strlen(lo[i]) > wlo ? (int)strlen(lo[i]) : wlo;
+        whi = (int)strlen(hi[i]) > whi ? (int)strlen(hi[i]) : whi;
+    }
+    for (size_t i = 0; i < s->n_rows && rc == 0; i++) {
+        const struct out_summary_row *row = &s->rows[i];
+        char n[32], mean[REPORT_NUM_MAX], ci[2 * REPORT_NUM_MAX + 8];
+        snprintf(n, sizeof n, "%lld", (long long)row->n);
+        fmt_number(row->mean, mean, sizeof mean);
+        if (isnan(row->ci_low) || isnan(row->ci_high))
+            snprintf(ci, sizeof ci, "n/a");
+        else
+            snprintf(ci, sizeof ci, "[%*s, %*s]", wlo, lo[i], whi, hi[i]);
+        if (grid_set(&g, i, 0, row->outcome) || grid_set(&g, i, 1, row->unit) ||
+            grid_set(&g, i, 2, n) || grid_set(&g, i, 3, mean) || grid_set(&g, i, 4, ci))
+            rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+    }
+    if (rc == 0) {
+        fprintf(ctx->out, "  summary (mean over replications, 95%% CI for the mean):\n");
+        grid_print(&g, "    ", ctx->out);
+    }
+out:
+    grid_fini(&g);
+    free(lo);
+    free(hi);
+    out_summary_destroy(s);
+    return rc;
+}
+
+/* Every kind of table a scenario's report shows, in order. */
+static const struct {
+    const char *name;                            /* for messages */
+    int (*print)(const struct report_ctx *ctx);  /* prints it; 0 or a SIM_E* code */
+} report_tables[] = {
+    {"summary", report_summary},
+};
+
+/* ---- Provenance -------------------------------------------------------------------------- */
+
+static void print_provenance(const struct out_info *info, const char *path, FILE *out)
+{
+    char seed[32], threads[32], format[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)info->master_seed);
+    snprintf(threads, sizeof threads, "%lld", (long long)info->threads);
+    snprintf(format, sizeof format, "%lld", (long long)info->format_version);
+    const char *rows[][2] = {
+        {"caresim version", info->version},
+        {"git commit", info->git_commit},
+        {"command line", info->command_line},
+        {"master seed", seed},
+        {"created", info->created_utc},
+        {"started", info->started_utc},
+        {"finished", info->finished_utc},
+        {"host", info->host},
+        {"threads", threads},
+        {"partial", info->partial ? "yes: the run stopped early; the file holds what finished"
+                                  : "no"},
+        {"format version", format},
+    };
+    size_t w = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        w = strlen(rows[i][0]) > w ? strlen(rows[i][0]) : w;
+    fprintf(out, "results file %s\n", path);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        fprintf(out, "  %-*s  %s\n", (int)w, rows[i][0],
+                rows[i][1][0] ? rows[i][1] : "(unknown)");
+}
+
+/* ---- The command ------------------------------------------------------------------------- */
+
+static void report_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: caresim report RESULTS.h5 [--scenario NAME]\n"
+            "Prints a results file's provenance (version, commit, command line, seed, times,\n"
+            "host, whether the run was partial) and, for every scenario or the one named, the\n"
+            "summary of its outcomes: n, mean and 95%% confidence interval for the mean.\n"
+            "\n"
+            "  -s, --scenario NAME   report only this scenario\n"
+            "\n"
+            "Exit status: 0 done; 2 bad command line or no such scenario; 1 the file cannot\n"
+            "be read (missing, not HDF5, damaged, not a caresim results file).\n");
+}
+
+/* Parses the command line. Returns CLI_EXIT_OK to go on, -1 after --help, or
+ * CLI_EXIT_USAGE. */
+static int parse_args(int argc, char **argv, const char **path, const char **scenario)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            report_usage(stdout);
+            return -1;
+        } else if (strncmp(a, "--scenario=", 11) == 0) {
+            *scenario = a + 11;
+        } else if (strcmp(a, "--scenario") == 0 || strcmp(a, "-s") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "caresim report: %s needs a value\n", a);
+                return CLI_EXIT_USAGE;
+            }
+            *scenario = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "caresim report: unknown option '%s'\n", a);
+            return CLI_EXIT_USAGE;
+        } else if (*path) {
+            fprintf(stderr, "caresim report: one results file at a time (got '%s' and '%s')\n",
+                    *path, a);
+            return CLI_EXIT_USAGE;
+        } else {
+            *path = a;
+        }
+    }
+    if (!*path) {
+        fprintf(stderr, "caresim report: missing results file\n");
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_report(int argc, char **argv)
+{
+    const char *path = NULL, *only = NULL;
+    int prc = parse_args(argc, argv, &path, &only);
+    if (prc != CLI_EXIT_OK) {
+        if (prc == CLI_EXIT_USAGE)
+            fprintf(stderr, "(caresim report --help shows the options)\n");
+        return prc < 0 ? CLI_EXIT_OK : prc;
+    }
+
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    struct out_info *info = NULL;
+    char **names = NULL;
+    size_t count = 0;
+    int rc = CLI_EXIT_FAIL;
+    struct out_file *f = out_file_open(path, &e);
+    if (!f || out_file_read_info(f, &info, &e) != 0 ||
+        out_file_list_scenarios(f, &names, &count, &e) != 0) {
+        fprintf(stderr, "caresim report: %s\n", sim_err_format(&e, buf, sizeof buf));
+        goto out;
+    }
+
+    /* Check the scenario before printing anything, so a typo gives only the message. */
+    if (only) {
+        size_t i = 0;
+        while (i < count && strcmp(names[i], only) != 0)
+            i++;
+        if (i == count) {
+            fprintf(stderr, "caresim report: %s: no scenario '%s'; ", path, only);
+            if (count == 0)
+                fprintf(stderr, "the file has no scenarios\n");
+            else {
+                fprintf(stderr, "available:");
+                for (size_t j = 0; j < count; j++)
+                    fprintf(stderr, " %s", names[j]);
+                fputc('\n', stderr);
+            }
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+
+    print_provenance(info, path, stdout);
+    if (count == 0)
+        printf("\n(no scenarios)\n");
+    for (size_t i = 0; i < count; i++) {
+        if (only && strcmp(names[i], only) != 0)
+            continue;
+        printf("\nscenario %s\n", names[i]);
+        struct report_ctx ctx = {f, path, names[i], stdout, &e};
+        for (size_t k = 0; k < sizeof report_tables / sizeof *report_tables; k++) {
+            if (report_tables[k].print(&ctx) != 0) {
+                fflush(stdout);
+                fprintf(stderr, "caresim report: scenario %s, %s: %s\n", names[i],
+                        report_tables[k].name, sim_err_format(&e, buf, sizeof buf));
+                goto out;
+            }
+        }
+    }
+    fflush(stdout);
+    rc = CLI_EXIT_OK;
+out:
+    free(names);
+    out_info_destroy(info);
+    out_file_close(f);
+    return rc;
+}
