@@ -1,8 +1,14 @@
 /* cli/run.c — `caresim run SCENARIO [-r REPS] [--seed S] [--set key=value ...] [-o FILE]
- * [--quiet]`: runs a scenario's replications one after another, prints a table of the
- * outcomes (mean and 95% CI over replications) and writes the results file
- * (docs/results.md): provenance, the resolved scenario, one row per replication and the
- * summary.
+ * [-j THREADS] [--quiet]`: runs a scenario's replications, on one thread or several
+ * (OpenMP), prints a table of the outcomes (mean and 95% CI over replications) and writes
+ * the results file (docs/results.md): provenance, the resolved scenario, one row per
+ * replication and the summary.
+ *
+ * Threads. The disease tables are built once and shared read-only; each replication owns
+ * its model, writes only its own row of the outcomes, and keeps its error to itself until
+ * a critical section. Rows are written after all replications end, in replication order,
+ * so the file is bit for bit the same whatever the number of threads; after a failure the
+ * reported one is the failed replication of lowest index, so the message is too.
  *
  * Reads the scenario files; writes the results file through output/ (creating results/
  * when it is the default place), stdout (header, table, path of the file) and stderr
@@ -16,6 +22,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "cli/cli.h"
 #include "models/model.h"
@@ -31,6 +40,7 @@
 
 #define RUN_RESULTS_DIR "results" /* default directory of results files */
 #define RUN_PROGRESS_SECONDS 0.25 /* least time between two updates of the progress line */
+#define RUN_MAX_THREADS 256       /* most threads -j accepts: more is surely a typing error */
 
 /* The command line, parsed. */
 struct run_args {
@@ -40,6 +50,7 @@ struct run_args {
     size_t nsets;            /* entries in sets */
     const char *output;      /* -o: results file; NULL for results/<name>.h5 */
     int quiet;               /* --quiet: no progress line */
+    int threads;             /* -j: threads to run replications on, 1..RUN_MAX_THREADS */
     char reps_set[64];       /* "run.replications=N" from -r, "" if not given */
     char seed_set[64];       /* "run.seed=S" from --seed, "" if not given */
 };
@@ -48,7 +59,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: caresim run SCENARIO.cfg [-r REPS] [--seed S] [--set key.path=value ...]\n"
-            "                   [-o FILE.h5] [--quiet]\n"
+            "                   [-o FILE.h5] [-j THREADS] [--quiet]\n"
             "Runs the scenario's replications, prints each outcome's mean and 95%% confidence\n"
             "interval over replications, and writes the results file (HDF5, docs/results.md).\n"
             "\n"
@@ -56,11 +67,14 @@ static void run_usage(FILE *out)
             "      --seed S           master seed (same as --set run.seed=S)\n"
             "  -s, --set KEY=VALUE    override a scenario key (repeatable)\n"
             "  -o, --output FILE      results file (default: results/<scenario name>.h5)\n"
+            "  -j, --jobs N           run replications on N threads, 1 to %d (default 1);\n"
+            "                         the results are the same whatever N\n"
             "  -q, --quiet            no progress line\n"
             "\n"
             "Exit status: 0 done; 2 bad command line or invalid scenario; 1 the run or the\n"
             "writing of the results failed (a file already at the target is then left as\n"
-            "it was).\n");
+            "it was).\n",
+            RUN_MAX_THREADS);
 }
 
 /* Seconds on a monotonic clock. */
@@ -160,6 +174,20 @@ static int integer_set(char *buf, size_t size, const char *key, const char *opt,
     return 0;
 }
 
+/* Parses -j's value into *threads: a whole number in [1, RUN_MAX_THREADS]. */
+static int threads_arg(int *threads, const char *opt, const char *value)
+{
+    size_t n = strlen(value);
+    long v = n > 0 && n <= 4 && strspn(value, "0123456789") == n ? strtol(value, NULL, 10) : 0;
+    if (v < 1 || v > RUN_MAX_THREADS) {
+        fprintf(stderr, "caresim run: %s: expected a number of threads from 1 to %d (got '%s')\n",
+                opt, RUN_MAX_THREADS, value);
+        return -1;
+    }
+    *threads = (int)v;
+    return 0;
+}
+
 /* Parses the command line into a. Returns CLI_EXIT_OK to go on, -1 after --help, or the
  * exit status of a bad command line. */
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -189,6 +217,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
                 return CLI_EXIT_USAGE;
             }
             a->output = v;
+        } else if (strncmp(s, "-j", 2) == 0 && s[2] >= '0' && s[2] <= '9') {
+            if (threads_arg(&a->threads, "-j", s + 2)) /* -j4, as make takes it */
+                return CLI_EXIT_USAGE;
+        } else if (is_option(s, "-j", "--jobs")) {
+            if (!(v = option_value(argc, argv, &i, "--jobs")) || threads_arg(&a->threads, s, v))
+                return CLI_EXIT_USAGE;
         } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
             a->quiet = 1;
         } else if (s[0] == '-' && s[1] != '\0') {
@@ -281,12 +315,12 @@ static void print_table(FILE *out, const struct outc_info *info, const double *r
 
 /* ---- Progress ---------------------------------------------------------------------------- */
 
-/* Rewrites the progress line: replication `current` (1-based) of `total` is starting. */
-static void progress(FILE *out, int current, int total, double elapsed)
+/* Rewrites the progress line: `done` replications of `total` have finished. Called by one
+ * thread at a time (a critical section). */
+static void progress(FILE *out, int done, int total, double elapsed)
 {
-    int done = current - 1;
-    fprintf(out, "\rreplication %d/%d, %.0f s elapsed", current, total, elapsed);
-    if (done > 0)
+    fprintf(out, "\r%d/%d replications done, %.0f s elapsed", done, total, elapsed);
+    if (done > 0 && done < total)
         fprintf(out, ", ~%.0f s left", elapsed / done * (total - done));
     fprintf(out, "\033[K");
     fflush(out);
@@ -308,12 +342,12 @@ struct run_state {
     char *target;             /* results file path (malloc'ed) */
     struct out_writer *writer; /* the results file being written */
     double *rows;             /* reps * OUTC_COUNT outcome values, row-major */
-    struct model *model;      /* the replication running */
+    struct dis_tables *tables; /* the disease tables every replication reads */
 };
 
 static void run_state_free(struct run_state *s)
 {
-    model_destroy(s->model);
+    dis_tables_destroy(s->tables);
     out_writer_destroy(s->writer); /* uncommitted: removes the temporary file */
     free(s->rows);
     free(s->target);
@@ -345,48 +379,96 @@ static int choose_target(const struct run_args *a, const struct model_params *pa
     return CLI_EXIT_OK;
 }
 
-/* Creates replication rep in s->model. The model checks the parameter combinations that
- * key ranges cannot (a prevalence curve falling with age...): those make the scenario
- * invalid (exit 2) and show up in replication 0, before any result exists (the results
- * file is then removed unwritten). Returns CLI_EXIT_OK or the exit status, after
- * reporting. */
-static int create_replication(struct run_state *s, const struct model_params *par,
-                              const char *path, int rep, int show)
+/* Runs replication rep of the scenario on the shared tables and stores its outcomes in
+ * row. Safe on any thread: touches only its own model, row and err. Returns 0, or the
+ * SIM_E* code with err filled and *in_create set when the model could not be created. */
+static int run_replication(const struct model_params *par, const struct dis_tables *tables,
+                           int rep, double *row, int *in_create, struct sim_err *err)
 {
-    struct sim_err e;
+    *in_create = 0;
+    struct model *m = model_create_shared(par, tables, (uint32_t)rep, err);
+    if (!m) {
+        *in_create = 1;
+        return err && err->code ? err->code : SIM_ENOMEM;
+    }
+    int rc = model_run(m, err);
+    rc = rc ? rc : outc_collect(m, row, err);
+    model_destroy(m);
+    return rc;
+}
+
+/* The first failure of a run: the failed replication of lowest index. */
+struct run_failure {
+    int rep;           /* its index; the number of replications while none failed */
+    int in_create;     /* it failed to be created (rather than to run) */
+    struct sim_err err; /* why */
+};
+
+/* Reports the failure and returns the exit status. The model checks the parameter
+ * combinations that key ranges cannot (a prevalence curve falling with age...) when the
+ * model is created: those make the scenario invalid (exit 2), and fail replication 0 like
+ * any other, before any result is written. */
+static int report_failure(const struct run_failure *f, const char *path)
+{
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    sim_err_clear(&e);
-    s->model = model_create(par, (uint32_t)rep, &e);
-    if (s->model)
-        return CLI_EXIT_OK;
-    if (show)
-        progress_clear(stderr);
-    if (e.code == SIM_EINVAL) {
-        fprintf(stderr, "caresim run: %s: %s\n", path, sim_err_format(&e, buf, sizeof buf));
+    if (f->rep == 0 && f->in_create && f->err.code == SIM_EINVAL) {
+        fprintf(stderr, "caresim run: %s: %s\n", path, sim_err_format(&f->err, buf, sizeof buf));
         return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "caresim run: replication %d: %s\n", rep,
-            sim_err_format(&e, buf, sizeof buf));
+    fprintf(stderr, "caresim run: replication %d: %s\n", f->rep,
+            sim_err_format(&f->err, buf, sizeof buf));
     return CLI_EXIT_FAIL;
 }
 
-/* Runs the created replication rep to the end, collects its outcomes into row and frees
- * it. Returns 0, or reports the failure and returns -1. */
-static int finish_replication(struct run_state *s, int rep, double *row, int show)
+/* Runs replications 0 .. reps - 1 on `threads` threads into s->rows. Returns 0, or -1
+ * with *fail describing the failed replication of lowest index. After a failure, the
+ * replications above the lowest failed so far that have not started are skipped: fail->rep
+ * only ever holds a failed index, so the lowest replication that fails is never skipped
+ * and the one reported does not depend on timing. */
+static int run_all(struct run_state *s, const struct model_params *par, int reps, int threads,
+                   int show, struct run_failure *fail)
 {
-    struct sim_err e;
-    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    sim_err_clear(&e);
-    if (model_run(s->model, &e) != 0 || outc_collect(s->model, row, &e) != 0) {
-        if (show)
-            progress_clear(stderr);
-        fprintf(stderr, "caresim run: replication %d: %s\n", rep,
-                sim_err_format(&e, buf, sizeof buf));
-        return -1;
+    fail->rep = reps;
+    fail->in_create = 0;
+    sim_err_clear(&fail->err);
+    int done = 0;
+    double t0 = now_seconds(), last_shown = -INFINITY;
+    if (show) {
+        progress(stderr, 0, reps, 0.0);
+        last_shown = t0;
     }
-    model_destroy(s->model);
-    s->model = NULL;
-    return 0;
+    const struct dis_tables *tables = s->tables;
+    double *rows = s->rows;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int r = 0; r < reps; r++) {
+        int first;
+#pragma omp atomic read
+        first = fail->rep;
+        if (r > first)
+            continue;
+        struct sim_err e;
+        int in_create;
+        sim_err_clear(&e);
+        int rc = run_replication(par, tables, r, rows + (size_t)r * OUTC_COUNT, &in_create, &e);
+#pragma omp critical(run_report)
+        {
+            if (rc && r < fail->rep) {
+                fail->in_create = in_create;
+                fail->err = e;
+#pragma omp atomic write
+                fail->rep = r;
+            }
+            done++;
+            double t = now_seconds();
+            if (show && t - last_shown >= RUN_PROGRESS_SECONDS) {
+                progress(stderr, done, reps, t - t0);
+                last_shown = t;
+            }
+        }
+    }
+    if (show)
+        progress_clear(stderr);
+    return fail->rep < reps ? -1 : 0;
 }
 
 /* Adds the scenario, its replications table and summary to the file and commits it. */
@@ -415,7 +497,7 @@ static int write_results(struct run_state *s, const struct model_params *par,
 
 int cli_run(int argc, char **argv)
 {
-    struct run_args a = {0};
+    struct run_args a = {.threads = 1};
     struct run_state s = {0};
     struct sim_err e;
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
@@ -466,6 +548,14 @@ int cli_run(int argc, char **argv)
         goto out;
     rc = CLI_EXIT_FAIL;
 
+    /* No more threads than replications (and than OpenMP allows): what the file records
+     * is what runs. */
+    int threads = a.threads < reps ? a.threads : reps;
+#ifdef _OPENMP
+    if (threads > omp_get_thread_limit())
+        threads = omp_get_thread_limit();
+#endif
+
     /* Open the results file before running, so that a bad path fails at once rather than
      * after the run. */
     char started[32], host[256];
@@ -481,7 +571,7 @@ int cli_run(int argc, char **argv)
         .started_utc = started,
         .finished_utc = NULL, /* the time of commit */
         .host = host,
-        .threads = 1,
+        .threads = threads,
     };
     s.writer = out_writer_create(s.target, &prov, &e);
     if (!s.writer) {
@@ -497,27 +587,25 @@ int cli_run(int argc, char **argv)
            par.run.warmup_years == 1 ? "" : "s", (long long)par.run.seed);
     fflush(stdout);
 
-    int show = !a.quiet && isatty(fileno(stderr));
-    double t0 = now_seconds(), last_shown = -INFINITY;
-    for (int r = 0; r < reps; r++) {
-        double t = now_seconds();
-        if (show && (r == 0 || t - last_shown >= RUN_PROGRESS_SECONDS)) {
-            progress(stderr, r + 1, reps, t - t0);
-            last_shown = t;
-        }
-        if ((rc = create_replication(&s, &par, a.path, r, show)) != CLI_EXIT_OK) {
-            if (r > 0) /* not a bad scenario: it was fine for replication 0 */
-                rc = CLI_EXIT_FAIL;
-            goto out;
-        }
-        rc = CLI_EXIT_FAIL;
-        if (finish_replication(&s, r, s.rows + (size_t)r * OUTC_COUNT, show) != 0)
-            goto out;
+    /* The calibration depends on the parameters only: once for all replications. It also
+     * checks the combinations the key ranges cannot (a prevalence curve falling with
+     * age...): those make the scenario invalid. */
+    double t0 = now_seconds();
+    s.tables = dis_tables_create(&par, &e);
+    if (!s.tables) {
+        fprintf(stderr, "caresim run: %s: %s\n", a.path, sim_err_format(&e, buf, sizeof buf));
+        rc = e.code == SIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        goto out;
     }
-    if (show)
-        progress_clear(stderr);
+    int show = !a.quiet && isatty(fileno(stderr));
+    struct run_failure fail;
+    if (run_all(&s, &par, reps, threads, show, &fail) != 0) {
+        rc = report_failure(&fail, a.path);
+        goto out;
+    }
     double seconds = now_seconds() - t0;
-    printf("ran in %.1f s (%.2f s per replication)\n\n", seconds, seconds / reps);
+    printf("ran in %.1f s on %d thread%s (%.2f s per replication)\n\n", seconds, threads,
+           threads == 1 ? "" : "s", seconds / reps);
     print_table(stdout, info, s.rows, reps);
     fflush(stdout);
 

@@ -1,6 +1,8 @@
 /* models/disease.c — onset of chronic conditions, mortality and utility of each person, as
  * clocks behind one pending event per person (see disease.h for the method and
- * docs/model.md for the calibration). Touches the model's persons, calendar and tallies.
+ * docs/model.md for the calibration). Touches the model's persons, calendar and tallies;
+ * reads the disease tables only through const pointers (m->tables), since one set may be
+ * shared by replications running on several threads.
  */
 #include "models/disease.h"
 
@@ -365,6 +367,25 @@ int dis_tables_init(struct dis_tables *t, const struct model_params *par, struct
     return 0;
 }
 
+struct dis_tables *dis_tables_create(const struct model_params *par, struct sim_err *err)
+{
+    struct dis_tables *t = malloc(sizeof *t);
+    if (!t) {
+        sim_err_set(err, SIM_ENOMEM, "disease: out of memory for the tables");
+        return NULL;
+    }
+    if (dis_tables_init(t, par, err)) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void dis_tables_destroy(struct dis_tables *t)
+{
+    free(t);
+}
+
 /* ---- Hazards and utility of a person ----------------------------------------------------- */
 
 /* Onset rate per year of absent condition c at age step k. */
@@ -379,12 +400,12 @@ static inline double onset_rate(const struct dis_tables *t, const struct person 
 
 double dis_onset_rate(const struct model *m, const struct person *p, int c, int k)
 {
-    return onset_rate(&m->dis, p, c, k);
+    return onset_rate(m->tables, p, c, k);
 }
 
 double dis_mortality_multiplier(const struct model *m, const struct person *p, double day)
 {
-    const struct dis_tables *t = &m->dis;
+    const struct dis_tables *t = m->tables;
     double f = p->mort_acute;
     unsigned cs = p->conds;
     while (cs) {
@@ -400,7 +421,7 @@ double dis_mortality_multiplier(const struct model *m, const struct person *p, d
 
 double dis_utility(const struct model *m, const struct person *p, int k)
 {
-    const struct dis_tables *t = &m->dis;
+    const struct dis_tables *t = m->tables;
     double u = t->util_base[pop_sex(p)][k];
     unsigned cs = p->conds;
     while (cs) {
@@ -435,7 +456,7 @@ double dis_gompertz_years(double a, double b, double x_years, double cumhaz)
  * which scenario) the diagnosis happens. */
 static void diagnose(struct model *m, struct person *p, uint64_t key, int c, double day)
 {
-    const struct dis_tables *t = &m->dis;
+    const struct dis_tables *t = m->tables;
     struct sim_stream s;
     sim_stream_init(&s, m->seed, m->replication, key, MODEL_PURPOSE_ONSET + (uint32_t)c);
     double u_sev = sim_stream_uniform(&s);
@@ -464,7 +485,7 @@ static void sync_onsets(const struct model *m, struct person *p, double day)
     double years = (day - p->rates_day) / DIS_YEAR_DAYS;
     for (unsigned cs = ~(unsigned)p->conds & ALL_CONDS; cs; cs &= cs - 1) {
         int c = __builtin_ctz(cs);
-        double left = p->clock[c] - onset_rate(&m->dis, p, c, k) * years;
+        double left = p->clock[c] - onset_rate(m->tables, p, c, k) * years;
         p->clock[c] = left > 0.0 ? (float)left : 0.0f;
     }
     p->rates_day = day;
@@ -474,7 +495,7 @@ static void sync_onsets(const struct model *m, struct person *p, double day)
  * the next candidate time, so t1 must not pass it). */
 static void run_death_clock(const struct model *m, struct person *p, double t0, double t1)
 {
-    const struct dis_tables *t = &m->dis;
+    const struct dis_tables *t = m->tables;
     double a = t->gompertz_a[pop_sex(p)] * dis_mortality_multiplier(m, p, t0);
     double left = p->clock[DIS_CLOCK_DEATH] -
                   dis_gompertz_cumhaz(a, t->gompertz_b, pop_age(p, t0), (t1 - t0) / DIS_YEAR_DAYS);
@@ -485,7 +506,7 @@ static void run_death_clock(const struct model *m, struct person *p, double t0, 
 static double next_candidate(const struct model *m, const struct person *p, double now,
                              int *cand_out)
 {
-    const struct dis_tables *t = &m->dis;
+    const struct dis_tables *t = m->tables;
     /* Onset rates are those of the age step at rates_day until the birthday step event
      * syncs them, even if that event is due at this very moment. */
     int k = dis_age_step(pop_age(p, p->rates_day));

@@ -75,7 +75,8 @@ _Static_assert(DIS_COUNT <= 16, "person.conds is a 16-bit set");
 #define DIS_YEAR_DAYS 365.25 /* days per year of age and of discounting */
 #define DIS_AGES 111         /* single years of age 0..110 tabulated; older ages use 110 */
 
-/* Precomputed from the parameters by dis_tables_init; read-only during the run. */
+/* Precomputed from the parameters by dis_tables_init; read-only during the run (and then
+ * possibly shared between threads: see dis_tables_create). */
 struct dis_tables {
     double onset[2][DIS_AGES][DIS_COUNT];   /* base onset hazard by sex (0 men, 1 women),
                                              * age [k, k+1) and condition, per year; times
@@ -104,6 +105,16 @@ struct dis_tables {
  * hazard ratio not 1) and fills the tables. Returns 0 or SIM_EINVAL, naming the key. */
 int dis_tables_init(struct dis_tables *t, const struct model_params *par,
                     struct sim_err *err);
+
+/* The same, allocated, for sharing: the tables depend on the parameters only, so the
+ * replications of one scenario can all read one set (model_create_shared) instead of each
+ * repeating the calibration. Nothing writes to them after this returns, so any number of
+ * threads may read them at once. NULL on error (SIM_EINVAL naming the key, SIM_ENOMEM). */
+struct dis_tables *dis_tables_create(const struct model_params *par, struct sim_err *err);
+
+/* Frees tables from dis_tables_create, after every model using them is destroyed. NULL is
+ * a no-op. */
+void dis_tables_destroy(struct dis_tables *t);
 
 /* The target prevalence curve p(age) of condition c for sex (0 men, 1 women). */
 double dis_prevalence_curve(const struct model_params *par, int c, int sex, double age_years);

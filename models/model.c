@@ -44,8 +44,9 @@ static int check_basics(const struct model_params *par, struct sim_err *err)
     return 0;
 }
 
-struct model *model_create(const struct model_params *par, uint32_t replication,
-                           struct sim_err *err)
+/* model_create with tables = NULL (build its own) or model_create_shared. */
+static struct model *create(const struct model_params *par, const struct dis_tables *tables,
+                            uint32_t replication, struct sim_err *err)
 {
     if (!par) {
         sim_err_set(err, SIM_EINVAL, "model: no parameters");
@@ -67,8 +68,12 @@ struct model *model_create(const struct model_params *par, uint32_t replication,
     m->disc_effects = log1p(par->economics.discount_effects);
     m->disc_costs = log1p(par->economics.discount_costs);
 
-    if (dis_tables_init(&m->dis, par, err))
-        goto fail;
+    if (!tables) {
+        if (dis_tables_init(&m->dis, par, err))
+            goto fail;
+        tables = &m->dis;
+    }
+    m->tables = tables;
     size_t reserve = (size_t)par->run.population + 1024; /* one pending event per person */
     if (sim_ctx_init(&m->ctx, handlers, MODEL_EV_COUNT, m, reserve)) {
         sim_err_set(err, m->ctx.err.code, "%s", m->ctx.err.msg);
@@ -80,6 +85,23 @@ struct model *model_create(const struct model_params *par, uint32_t replication,
 fail:
     model_destroy(m);
     return NULL;
+}
+
+struct model *model_create(const struct model_params *par, uint32_t replication,
+                           struct sim_err *err)
+{
+    return create(par, NULL, replication, err);
+}
+
+struct model *model_create_shared(const struct model_params *par,
+                                  const struct dis_tables *tables, uint32_t replication,
+                                  struct sim_err *err)
+{
+    if (!tables) {
+        sim_err_set(err, SIM_EINVAL, "model: no disease tables");
+        return NULL;
+    }
+    return create(par, tables, replication, err);
 }
 
 void model_destroy(struct model *m)

@@ -83,7 +83,11 @@ struct model {
     double disc_costs;         /* continuous discount rate of costs, per year */
     double pyramid_cum[PARAMS_PYRAMID_BANDS];             /* cumulative age-band shares */
     double activation_cum[5][PARAMS_ACTIVATIONS];         /* cumulative shares by quintile */
-    struct dis_tables dis;     /* disease tables */
+    const struct dis_tables *tables; /* disease tables in use, read-only: &dis, or a set
+                                      * shared with other replications (model_create_shared)
+                                      * that outlives the model; read them through this */
+    struct dis_tables dis;     /* the model's own tables when model_create built them; left
+                                * zero by model_create_shared */
     struct model_counts counts;
     struct model_tally tally;
     int finished;              /* model_run completed: outcomes accrued to end_day */
@@ -94,6 +98,15 @@ struct model {
  * population, and schedules every person's first event. NULL on error (err says why). */
 struct model *model_create(const struct model_params *par, uint32_t replication,
                            struct sim_err *err);
+
+/* The same with disease tables built beforehand by dis_tables_create from the same
+ * parameters (par decides everything else): the replications of a scenario share one set
+ * instead of each repeating the calibration (~0.1 s), with results bit for bit those of
+ * model_create. The model only reads the tables, so models on several threads may share
+ * them; they must outlive the model. NULL on error (err says why). */
+struct model *model_create_shared(const struct model_params *par,
+                                  const struct dis_tables *tables, uint32_t replication,
+                                  struct sim_err *err);
 
 /* Runs to `day` (at most the end of the run): for stepping and for looking at the
  * population part-way. Returns 0 or the failing SIM_E* code. */

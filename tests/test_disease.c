@@ -185,9 +185,9 @@ static void test_deprivation_multipliers_average_one_over_quintiles(void **state
     for (int c = 0; c < DIS_COUNT; c++) {
         double mean = 0.0;
         for (int q = 0; q < 5; q++)
-            mean += m->dis.dep[q][c] / 5.0;
+            mean += m->tables->dep[q][c] / 5.0;
         assert_near(mean, 1.0, 1e-12);
-        assert_near(m->dis.dep[4][c] / m->dis.dep[0][c],
+        assert_near(m->tables->dep[4][c] / m->tables->dep[0][c],
                     m->par.disease.condition[c].deprivation_rr, 1e-12);
     }
 }

@@ -3,8 +3,8 @@
  * stderr redirected to files; its results file is read back through output/. Runs are
  * small (2000 persons, half a year of warm-up and one year of horizon) and every test works
  * in its own temporary directory under /tmp, removed afterwards. The tests that only read a
- * finished run share one (made on first use, removed at exit), since each replication
- * costs a calibration of the disease tables.
+ * finished run share one (made on first use, removed at exit), and so do the tests of -j
+ * (one run per thread count), since each run costs a calibration of the disease tables.
  */
 #define _GNU_SOURCE
 #include "tests/testutil.h"
@@ -658,9 +658,183 @@ static void test_run_bad_command_lines_exit_2(void **state)
     }
 }
 
+/* ---- threads ----------------------------------------------------------------------------- */
+
+/* The same scenario run with -j 1, 2 and 4: 3000 persons, 4 replications (so that with 4
+ * threads every replication has its own), made on first use and shared by the tests. */
+#define THREADS_RUNS 3
+static const char *const threads_counts[THREADS_RUNS] = {"1", "2", "4"};
+static struct {
+    int done;                       /* made */
+    struct scratch s;               /* their directory */
+    char path[THREADS_RUNS][160];   /* results file of each thread count */
+} tj;
+
+static void tj_free(void)
+{
+    scratch_fini(&tj.s);
+}
+
+static void threads_runs(void)
+{
+    if (tj.done)
+        return;
+    assert_int_equal(scratch_init(&tj.s), 0);
+    atexit(tj_free);
+    for (int i = 0; i < THREADS_RUNS; i++) {
+        snprintf(tj.path[i], sizeof tj.path[i], "%s/j%s.h5", tj.s.dir, threads_counts[i]);
+        const char *args[] = {tj.s.scenario, "--set", "run.population=3000", "-r", "4",
+                              "-o", tj.path[i], "--quiet", "-j", threads_counts[i], NULL};
+        /* The last in the attached form (-j4), so that both forms are used. */
+        char attached[8];
+        if (i == THREADS_RUNS - 1) {
+            snprintf(attached, sizeof attached, "-j%s", threads_counts[i]);
+            args[8] = attached;
+            args[9] = NULL;
+        }
+        int rc = run_cmd(&tj.s, args);
+        if (rc != 0) {
+            char *err = slurp(tj.s.err_txt);
+            fail_msg("-j %s failed (%d):\n%s", threads_counts[i], rc, err);
+        }
+    }
+    tj.done = 1;
+}
+
+static void test_run_threads_give_bit_identical_replications_tables(void **state)
+{
+    (void)state;
+    threads_runs();
+    struct out_table *a = read_table(tj.path[0], "/scenarios/t/replications");
+    assert_int_equal(a->n_rows, 4);
+    /* Replications differ from each other, so rows landing in the wrong place would show. */
+    assert_true(cell(a, 0, OUTC_QALYS) != cell(a, 1, OUTC_QALYS));
+    for (int i = 1; i < THREADS_RUNS; i++) {
+        struct out_table *b = read_table(tj.path[i], "/scenarios/t/replications");
+        assert_int_equal(b->n_rows, a->n_rows);
+        assert_int_equal(b->n_cols, a->n_cols);
+        if (memcmp(a->values, b->values, a->n_rows * a->n_cols * sizeof(double)) != 0)
+            fail_msg("-j %s: replications table differs from -j 1", threads_counts[i]);
+        out_table_destroy(b);
+    }
+    out_table_destroy(a);
+}
+
+static struct out_summary *read_summary(const char *path)
+{
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct out_file *f = out_file_open(path, &e);
+    assert_non_null(f);
+    struct out_summary *sum = NULL;
+    assert_int_equal(out_file_read_summary(f, "/scenarios/t/summary", &sum, &e), 0);
+    out_file_close(f);
+    return sum;
+}
+
+static void test_run_threads_give_bit_identical_summaries(void **state)
+{
+    (void)state;
+    threads_runs();
+    struct out_summary *a = read_summary(tj.path[0]);
+    for (int i = 1; i < THREADS_RUNS; i++) {
+        struct out_summary *b = read_summary(tj.path[i]);
+        assert_int_equal(b->n_rows, a->n_rows);
+        for (size_t c = 0; c < a->n_rows; c++) {
+            const struct out_summary_row *x = &a->rows[c], *y = &b->rows[c];
+            assert_string_equal(x->outcome, y->outcome);
+            assert_int_equal(x->n, y->n);
+            double vx[4] = {x->mean, x->sd, x->ci_low, x->ci_high};
+            double vy[4] = {y->mean, y->sd, y->ci_low, y->ci_high};
+            if (memcmp(vx, vy, sizeof vx) != 0)
+                fail_msg("-j %s: summary of %s differs from -j 1", threads_counts[i],
+                         x->outcome);
+        }
+        out_summary_destroy(b);
+    }
+    out_summary_destroy(a);
+}
+
+static void test_run_threads_attribute_records_thread_count(void **state)
+{
+    (void)state;
+    threads_runs();
+    for (int i = 0; i < THREADS_RUNS; i++) {
+        struct sim_err e;
+        struct out_file *f = out_file_open(tj.path[i], &e);
+        assert_non_null(f);
+        struct out_info *info = NULL;
+        assert_int_equal(out_file_read_info(f, &info, &e), 0);
+        out_file_close(f);
+        assert_int_equal(info->threads, atoi(threads_counts[i]));
+        assert_non_null(strstr(info->command_line, " -j"));
+        out_info_destroy(info);
+    }
+}
+
+/* More threads than replications: only as many run, and the file says so. */
+static void test_run_threads_beyond_replications_record_replications(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/few.h5", s->dir);
+    const char *args[] = {s->scenario, "-r", "2", "-j", "8", "-o", out, "--quiet", NULL};
+    assert_int_equal(run_cmd(s, args), 0);
+    struct sim_err e;
+    struct out_file *f = out_file_open(out, &e);
+    assert_non_null(f);
+    struct out_info *info = NULL;
+    assert_int_equal(out_file_read_info(f, &info, &e), 0);
+    out_file_close(f);
+    assert_int_equal(info->threads, 2);
+    out_info_destroy(info);
+}
+
+static void test_run_bad_thread_counts_exit_2(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/never.h5", s->dir);
+    const char *values[] = {"0", "abc", "-1", "", "257", "1e3", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        const char *args[] = {s->scenario, "-j", values[i], "-o", out, NULL};
+        assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
+        char *err = slurp(s->err_txt), expect[128];
+        snprintf(expect, sizeof expect, "-j: expected a number of threads from 1 to 256 (got '%s')",
+                 values[i]);
+        if (!strstr(err, expect))
+            fail_msg("-j '%s': expected '%s' in:\n%s", values[i], expect, err);
+        free(err);
+    }
+    const char *long_form[] = {s->scenario, "--jobs=0", "-o", out, NULL};
+    assert_int_equal(run_cmd(s, long_form), CLI_EXIT_USAGE);
+    const char *attached[] = {s->scenario, "-j0", "-o", out, NULL};
+    assert_int_equal(run_cmd(s, attached), CLI_EXIT_USAGE);
+    const char *missing[] = {s->scenario, "-j", NULL};
+    assert_int_equal(run_cmd(s, missing), CLI_EXIT_USAGE);
+    assert_false(file_exists(out));
+}
+
+/* A scenario the model refuses is found with several threads too: exit 2, no file. */
+static void test_run_scenario_the_model_refuses_exits_2_with_threads(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/bad.h5", s->dir);
+    const char *args[] = {s->scenario, "-j", "2", "--set",
+                          "disease.copd.prevalence_men=[0.0,0.2,0.1,0.1,0.1,0.1,0.1,0.1,0.1]",
+                          "-o", out, NULL};
+    assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
+    char *err = slurp(s->err_txt);
+    assert_non_null(strstr(err, "disease.copd.prevalence_men"));
+    free(err);
+    assert_false(file_exists(out));
+    assert_int_equal(count_hidden(s->dir), 0);
+}
+
 /* ---- the outcome row's own checks -------------------------------------------------------- */
 
-static struct model *small_model(void)
+static void small_params(struct model_params *par)
 {
     struct sim_err e;
     sim_err_clear(&e);
@@ -668,12 +842,74 @@ static struct model *small_model(void)
     assert_non_null(cfg);
     assert_int_equal(sim_cfg_load_string(cfg, SCENARIO_TEXT, "t.cfg", &e), 0);
     assert_int_equal(sim_cfg_finish(cfg, &e), 0);
-    struct model_params par;
-    assert_int_equal(sim_cfg_fill(cfg, &par, sizeof par, &e), 0);
+    assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, &e), 0);
     sim_cfg_destroy(cfg);
-    struct model *m = model_create(&par, 0, &e);
+}
+
+static struct model *small_model(void)
+{
+    struct model_params par;
+    small_params(&par);
+    struct model *m = model_create(&par, 0, NULL);
     assert_non_null(m);
     return m;
+}
+
+/* Runs m to the end and returns its outcome row in row. */
+static void run_to_row(struct model *m, double row[OUTC_COUNT])
+{
+    struct sim_err e;
+    sim_err_clear(&e);
+    assert_int_equal(model_run(m, &e), 0);
+    assert_int_equal(outc_collect(m, row, &e), 0);
+}
+
+/* A replication on shared tables is bit for bit the one that builds its own, and the
+ * shared tables are the same bytes before and after the run (nothing writes to them). */
+static void test_model_shared_tables_give_the_same_run_as_own_tables(void **state)
+{
+    (void)state;
+    struct model_params par;
+    small_params(&par);
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct dis_tables *t = dis_tables_create(&par, &e);
+    assert_non_null(t);
+    struct dis_tables *before = malloc(sizeof *before);
+    assert_non_null(before);
+    memcpy(before, t, sizeof *t);
+
+    struct model *own = model_create(&par, 1, &e);
+    assert_non_null(own);
+    assert_ptr_equal(own->tables, &own->dis);
+    assert_memory_equal(&own->dis, t, sizeof *t);
+    struct model *shared_m = model_create_shared(&par, t, 1, &e);
+    assert_non_null(shared_m);
+    assert_ptr_equal(shared_m->tables, t);
+
+    double a[OUTC_COUNT], b[OUTC_COUNT];
+    run_to_row(own, a);
+    run_to_row(shared_m, b);
+    assert_true(a[OUTC_DEATHS] > 0); /* a run that did something */
+    assert_memory_equal(a, b, sizeof a);
+    assert_memory_equal(before, t, sizeof *t);
+
+    model_destroy(own);
+    model_destroy(shared_m);
+    dis_tables_destroy(t);
+    free(before);
+}
+
+static void test_model_shared_refuses_missing_tables(void **state)
+{
+    (void)state;
+    struct model_params par;
+    small_params(&par);
+    struct sim_err e;
+    sim_err_clear(&e);
+    assert_null(model_create_shared(&par, NULL, 0, &e));
+    assert_int_equal(e.code, SIM_EINVAL);
+    dis_tables_destroy(NULL);
 }
 
 static void test_outcomes_refuse_an_unfinished_run(void **state)
@@ -759,6 +995,14 @@ int main(void)
         T(test_run_scenario_the_model_refuses_exits_2_and_no_file),
         T(test_run_output_in_missing_directory_exits_1_naming_it),
         T(test_run_bad_command_lines_exit_2),
+        T(test_run_threads_give_bit_identical_replications_tables),
+        T(test_run_threads_give_bit_identical_summaries),
+        T(test_run_threads_attribute_records_thread_count),
+        T(test_run_threads_beyond_replications_record_replications),
+        T(test_run_bad_thread_counts_exit_2),
+        T(test_run_scenario_the_model_refuses_exits_2_with_threads),
+        T(test_model_shared_tables_give_the_same_run_as_own_tables),
+        T(test_model_shared_refuses_missing_tables),
         T(test_outcomes_refuse_an_unfinished_run),
         T(test_outcomes_detect_broken_invariants),
         T(test_outcomes_column_names_are_unique_identifiers),
