@@ -2,13 +2,13 @@
 # Engine benchmark: runs caresim's simbench and, when given, the reference kernel
 # (../shared/bench/refbench.c) on the same standard cases, alternating them so both see the
 # same machine load, and prints each line followed by the speed ratio (ours / reference).
-# Each case runs REPEAT times (default 3); the fastest run of each program is reported.
+# Each case runs REPEAT times (default 5); the fastest run of each program is reported.
 # usage: scripts/bench.sh SIMBENCH [REFBENCH]
 set -euo pipefail
 
 sim=$1
 ref=${2:-}
-repeat=${REPEAT:-3}
+repeat=${REPEAT:-5}
 
 cases=(
     "mmc 4 0.9 2000000 1"
