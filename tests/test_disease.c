@@ -19,20 +19,6 @@
 #include "models/params.h"
 #include "sim/config.h"
 
-static void params_with(struct model_params *par, const char *const *sets, size_t nsets)
-{
-    struct sim_cfg *cfg = sim_cfg_create(params_schema(), NULL);
-    assert_non_null(cfg);
-    assert_int_equal(sim_cfg_set(cfg, "name=test", NULL), 0);
-    for (size_t i = 0; i < nsets; i++)
-        if (sim_cfg_set(cfg, sets[i], NULL) != 0)
-            fail_msg("bad override %s", sets[i]);
-    assert_int_equal(sim_cfg_finish(cfg, NULL), 0);
-    memset(par, 0, sizeof *par);
-    assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, NULL), 0);
-    sim_cfg_destroy(cfg);
-}
-
 static struct model *create(const struct model_params *par)
 {
     struct sim_err err;
@@ -81,7 +67,7 @@ static const struct shared *shared(void)
         struct model_params par;
         const char *sets[] = {"run.population=200000", "run.warmup_years=0",
                               "run.horizon_years=6"};
-        params_with(&par, sets, 3);
+        testutil_default_params(&par, sets, 3);
         shared_run.m = create(&par);
         shared_run.start = calloc(1, sizeof *shared_run.start);
         shared_run.later = calloc(1, sizeof *shared_run.later);
@@ -202,7 +188,7 @@ static void test_strong_gradients_and_interactions_keep_prevalence_on_the_curves
                           "disease.chd.onset_hr=[3.0,3.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0]",
                           "disease.hypertension.deprivation_rr=4.0"};
     struct model_params par;
-    params_with(&par, sets, 6);
+    testutil_default_params(&par, sets, 6);
     struct model *m = create(&par);
     run(m);
     struct pop_census *c = calloc(1, sizeof *c);
@@ -410,7 +396,7 @@ static void test_deaths_without_conditions_follow_gompertz(void **state)
         }
     sets[nsets++] = "population.replace_deaths=false";
     struct model_params par;
-    params_with(&par, sets, nsets);
+    testutil_default_params(&par, sets, nsets);
     struct model *m = create(&par);
     run(m);
     double b = par.mortality.gompertz_slope;
@@ -476,7 +462,7 @@ static void test_acute_mortality_hook_multiplies_the_death_rate(void **state)
     const char *sets[] = {"run.population=40000", "run.warmup_years=0", "run.horizon_years=3",
                           "population.replace_deaths=false"};
     struct model_params par;
-    params_with(&par, sets, 4);
+    testutil_default_params(&par, sets, 4);
     struct model *m = create(&par);
     for (uint32_t id = 0; id < m->n_start; id += 2)
         assert_int_equal(dis_set_acute_mortality(m, id, 5.0), 0);
@@ -511,7 +497,7 @@ static void test_set_controlled_changes_only_present_conditions(void **state)
     (void)state;
     const char *sets[] = {"run.population=2000", "run.warmup_years=0", "run.horizon_years=1"};
     struct model_params par;
-    params_with(&par, sets, 3);
+    testutil_default_params(&par, sets, 3);
     struct model *m = create(&par);
     uint32_t with = UINT32_MAX, without = UINT32_MAX;
     for (uint32_t id = 0; id < m->n_start; id++) {

@@ -19,21 +19,6 @@
 #include "models/params.h"
 #include "sim/config.h"
 
-/* The default scenario with overrides ("key=value"). */
-static void params_with(struct model_params *par, const char *const *sets, size_t nsets)
-{
-    struct sim_cfg *cfg = sim_cfg_create(params_schema(), NULL);
-    assert_non_null(cfg);
-    assert_int_equal(sim_cfg_set(cfg, "name=test", NULL), 0);
-    for (size_t i = 0; i < nsets; i++)
-        if (sim_cfg_set(cfg, sets[i], NULL) != 0)
-            fail_msg("bad override %s", sets[i]);
-    assert_int_equal(sim_cfg_finish(cfg, NULL), 0);
-    memset(par, 0, sizeof *par);
-    assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, NULL), 0);
-    sim_cfg_destroy(cfg);
-}
-
 static struct model *create(const struct model_params *par, uint32_t replication)
 {
     struct sim_err err;
@@ -64,7 +49,7 @@ static struct model *run_model(int n, double years, uint32_t replication,
     for (size_t i = 0; i < nextra && nsets < 16; i++)
         sets[nsets++] = extra[i];
     struct model_params par;
-    params_with(&par, sets, nsets);
+    testutil_default_params(&par, sets, nsets);
     struct model *m = create(&par, replication);
     run(m);
     return m;
@@ -110,7 +95,7 @@ static struct model *shared_initial(void)
     if (!shared_model) {
         struct model_params par;
         const char *sets[] = {"run.population=100000"};
-        params_with(&par, sets, 1);
+        testutil_default_params(&par, sets, 1);
         shared_model = create(&par, 0);
         atexit(free_shared);
     }
@@ -126,7 +111,7 @@ static struct model *initial(int n, const char *const *extra, size_t nextra)
     for (size_t i = 0; i < nextra; i++)
         sets[nsets++] = extra[i];
     struct model_params par;
-    params_with(&par, sets, nsets);
+    testutil_default_params(&par, sets, nsets);
     return create(&par, 0);
 }
 
@@ -426,7 +411,7 @@ static void test_crn_a_mortality_change_moves_deaths_but_no_onset(void **state)
     const int n = 20000;
     struct model_params par;
     const char *sets[] = {"run.population=20000", "run.horizon_years=10", "run.warmup_years=0"};
-    params_with(&par, sets, 3);
+    testutil_default_params(&par, sets, 3);
     struct model *a = create(&par, 0);
     run(a);
     struct model *b = create(&par, 0);
@@ -486,7 +471,7 @@ static void test_life_years_accrue_only_in_the_window_and_discount(void **state)
     (void)state;
     const char *sets[] = {"run.population=2000", "run.warmup_years=2", "run.horizon_years=3"};
     struct model_params par;
-    params_with(&par, sets, 3);
+    testutil_default_params(&par, sets, 3);
     struct model *m = create(&par, 0);
     run(m);
     /* Someone alive throughout lives exactly the 3 window years; discounted continuously
@@ -518,7 +503,7 @@ static void test_costs_count_only_in_the_window_and_discount(void **state)
     (void)state;
     const char *sets[] = {"run.population=100", "run.warmup_years=1", "run.horizon_years=4"};
     struct model_params par;
-    params_with(&par, sets, 3);
+    testutil_default_params(&par, sets, 3);
     struct model *m = create(&par, 0);
     struct sim_err err;
     sim_err_clear(&err);
@@ -542,7 +527,7 @@ static void test_counters_count_in_the_window_and_saturate(void **state)
     (void)state;
     const char *sets[] = {"run.population=10", "run.warmup_years=1", "run.horizon_years=2"};
     struct model_params par;
-    params_with(&par, sets, 3);
+    testutil_default_params(&par, sets, 3);
     struct model *m = create(&par, 0);
     struct sim_err err;
     sim_err_clear(&err);
@@ -563,7 +548,7 @@ static void test_life_table_of_a_constant_hazard_gives_its_inverse(void **state)
     (void)state;
     const char *sets[] = {"run.population=10"};
     struct model_params par;
-    params_with(&par, sets, 1);
+    testutil_default_params(&par, sets, 1);
     struct model *m = create(&par, 0);
     /* With the same death rate 0.02 at every age, life expectancy is exactly 1/0.02. */
     memset(&m->tally, 0, sizeof m->tally);
@@ -597,7 +582,7 @@ static void test_create_rejects_a_prevalence_that_falls_with_age(void **state)
                           "disease.dementia.prevalence_women=[0.0,0.0,0.0,0.0,0.001,0.009,0.02,"
                           "0.075,0.05]"};
     struct model_params par;
-    params_with(&par, sets, 2);
+    testutil_default_params(&par, sets, 2);
     expect_rejected(&par, "disease.dementia.prevalence_women: falls from 0.075 (band 75-84) "
                           "to 0.05 (band 85+)");
 }
@@ -608,7 +593,7 @@ static void test_create_rejects_an_own_onset_ratio_other_than_1(void **state)
     const char *sets[] = {"run.population=100",
                           "disease.chd.onset_hr=[1.6,2.0,3.0,1.0,1.0,1.0,1.0,1.0,1.0]"};
     struct model_params par;
-    params_with(&par, sets, 2);
+    testutil_default_params(&par, sets, 2);
     expect_rejected(&par, "disease.chd.onset_hr[2]: a condition's own entry must be 1");
 }
 
@@ -617,10 +602,10 @@ static void test_create_rejects_hand_made_parameters_it_cannot_run(void **state)
     (void)state;
     struct model_params par;
     const char *sets[] = {"run.population=100"};
-    params_with(&par, sets, 1);
+    testutil_default_params(&par, sets, 1);
     par.practices.list_size = 0;
     expect_rejected(&par, "practices.list_size");
-    params_with(&par, sets, 1);
+    testutil_default_params(&par, sets, 1);
     par.run.population = 0;
     expect_rejected(&par, "run.population");
     struct sim_err err;

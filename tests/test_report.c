@@ -126,25 +126,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Whole contents of a file (malloc'ed, NUL-terminated); fails the test if unreadable. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Runs cmd(argc, argv) with stdout and stderr captured into s->out and s->err. */
 static int run_cmd(struct scratch *s, int (*cmd)(int, char **), const char *const *args)
@@ -154,27 +135,11 @@ static int run_cmd(struct scratch *s, int (*cmd)(int, char **), const char *cons
     for (; *args && argc < 15; args++)
         argv[argc++] = (char *)*args;
     argv[argc] = NULL;
-    fflush(stdout);
-    fflush(stderr);
-    int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
-    int fo = open(s->out_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int fe = open(s->err_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(saved_out >= 0 && saved_err >= 0 && fo >= 0 && fe >= 0);
-    dup2(fo, STDOUT_FILENO);
-    dup2(fe, STDERR_FILENO);
-    close(fo);
-    close(fe);
-    int rc = cmd(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(saved_out, STDOUT_FILENO);
-    dup2(saved_err, STDERR_FILENO);
-    close(saved_out);
-    close(saved_err);
+    int rc = testutil_run_captured(cmd, argc, argv, s->out_txt, s->err_txt);
     free(s->out);
     free(s->err);
-    s->out = slurp(s->out_txt);
-    s->err = slurp(s->err_txt);
+    s->out = testutil_slurp(s->out_txt, NULL);
+    s->err = testutil_slurp(s->err_txt, NULL);
     return rc;
 }
 
@@ -221,7 +186,7 @@ struct csv {
 /* Parses the whole file at path; fails the test when it is not well-formed CSV. */
 static struct csv *csv_read(const char *path)
 {
-    char *text = slurp(path);
+    char *text = testutil_slurp(path, NULL);
     struct csv *c = calloc(1, sizeof *c);
     assert_non_null(c);
     const char *p = text;
@@ -528,7 +493,7 @@ static void test_export_writes_config_text_verbatim(void **state)
     char dir[160], path[200];
     export_to(s, dir, sizeof dir, "csv");
     snprintf(path, sizeof path, "%s/alpha_config.cfg", dir);
-    char *text = slurp(path);
+    char *text = testutil_slurp(path, NULL);
     assert_string_equal(text, "name = \"alpha\";\nrun = { seed = 1; };\n");
     free(text);
 }
@@ -539,7 +504,7 @@ static void test_export_provenance_quotes_string_with_comma(void **state)
     char dir[160], path[200];
     export_to(s, dir, sizeof dir, "csv");
     snprintf(path, sizeof path, "%s/provenance.csv", dir);
-    char *raw = slurp(path);
+    char *raw = testutil_slurp(path, NULL);
     /* RFC 4180: quoted, inner quotes doubled. */
     assert_non_null(strstr(raw, "command_line,\"caresim run \"\"odd, name\"\".cfg\"\n"));
     free(raw);

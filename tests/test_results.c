@@ -105,21 +105,6 @@ static int count_entries(const char *dir, char *first, size_t size)
     return n;
 }
 
-/* Reads a whole file into a malloc'ed buffer. */
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    *size = (size_t)n;
-    return buf;
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -682,7 +667,7 @@ static void test_existing_target_untouched_until_commit(void **state)
     struct fixture *f = *state;
     write_file(f->target, 10, 1.0);
     size_t n0, n1;
-    char *before = slurp(f->target, &n0);
+    char *before = testutil_slurp(f->target, &n0);
 
     struct sim_err err;
     sim_err_clear(&err);
@@ -694,7 +679,7 @@ static void test_existing_target_untouched_until_commit(void **state)
     out_writer_destroy(w);
     free(v);
 
-    char *after = slurp(f->target, &n1);
+    char *after = testutil_slurp(f->target, &n1);
     assert_int_equal(n0, n1);
     assert_memory_equal(before, after, n0);
     free(before);
@@ -938,9 +923,9 @@ static void test_killed_writer_leaves_previous_file(void **state)
     struct fixture *f = *state;
     write_file(f->target, 10, 1.0);
     size_t n0, n1;
-    char *before = slurp(f->target, &n0);
+    char *before = testutil_slurp(f->target, &n0);
     kill_writer_before_commit(f->target);
-    char *after = slurp(f->target, &n1);
+    char *after = testutil_slurp(f->target, &n1);
     assert_int_equal(n0, n1);
     assert_memory_equal(before, after, n0);
     free(before);

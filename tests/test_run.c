@@ -105,47 +105,10 @@ static int run_cmd(const struct scratch *s, const char *const *args)
         argv[argc++] = (char *)*args;
     argv[argc] = NULL;
 
-    fflush(stdout);
-    fflush(stderr);
-    int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
-    int fo = open(s->out_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int fe = open(s->err_txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(saved_out >= 0 && saved_err >= 0 && fo >= 0 && fe >= 0);
-    dup2(fo, STDOUT_FILENO);
-    dup2(fe, STDERR_FILENO);
-    close(fo);
-    close(fe);
-    int rc = cli_run(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(saved_out, STDOUT_FILENO);
-    dup2(saved_err, STDERR_FILENO);
-    close(saved_out);
-    close(saved_err);
+    int rc = testutil_run_captured(cli_run, argc, argv, s->out_txt, s->err_txt);
     return rc;
 }
 
-/* Whole contents of a file (malloc'ed, NUL-terminated); fails the test if unreadable. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static int file_exists(const char *path)
 {
@@ -216,8 +179,8 @@ static void shared_run(void)
     const char *args[] = {shared.s.scenario, "--set", shared_sets[0], "-o", shared.path,
                           "--quiet", NULL};
     shared.rc = run_cmd(&shared.s, args);
-    shared.out = slurp(shared.s.out_txt);
-    shared.err = slurp(shared.s.err_txt);
+    shared.out = testutil_slurp(shared.s.out_txt, NULL);
+    shared.err = testutil_slurp(shared.s.err_txt, NULL);
     shared.done = 1;
     if (shared.rc != 0)
         fprintf(stderr, "shared run failed (%d):\n%s", shared.rc, shared.err);
@@ -477,7 +440,7 @@ static void test_run_single_replication_prints_value_and_na_interval(void **stat
     snprintf(out, sizeof out, "%s/one.h5", s->dir);
     const char *args[] = {s->scenario, "-r", "1", "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), 0);
-    char *text = slurp(s->out_txt);
+    char *text = testutil_slurp(s->out_txt, NULL);
     const char *line = strstr(text, "\nqalys ");
     assert_non_null(line);
     const char *end = strchr(line + 1, '\n');
@@ -560,7 +523,7 @@ static void test_run_default_output_is_results_dir_named_for_scenario(void **sta
     assert_int_equal(rc, 0);
     snprintf(expect, sizeof expect, "%s/results/t.h5", s->dir);
     assert_true(file_exists(expect));
-    char *text = slurp(s->out_txt);
+    char *text = testutil_slurp(s->out_txt, NULL);
     assert_non_null(strstr(text, "wrote results/t.h5\n"));
     free(text);
 }
@@ -574,7 +537,7 @@ static void test_run_invalid_set_exits_2_with_message_and_no_file(void **state)
     snprintf(out, sizeof out, "%s/bad.h5", s->dir);
     const char *args[] = {s->scenario, "--set", "run.population=-3", "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
-    char *err = slurp(s->err_txt);
+    char *err = testutil_slurp(s->err_txt, NULL);
     assert_non_null(strstr(err, "--set: run.population: must be"));
     assert_non_null(strstr(err, "(got -3)"));
     assert_non_null(strstr(err, "caresim: 1 error in "));
@@ -595,7 +558,7 @@ static void test_run_invalid_file_value_names_file_and_line(void **state)
     fclose(f);
     const char *args[] = {path, "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
-    char *err = slurp(s->err_txt), expect[200];
+    char *err = testutil_slurp(s->err_txt, NULL), expect[200];
     snprintf(expect, sizeof expect, "%s:2: run.population: must be", path);
     assert_non_null(strstr(err, expect));
     free(err);
@@ -613,7 +576,7 @@ static void test_run_scenario_the_model_refuses_exits_2_and_no_file(void **state
                           "disease.copd.prevalence_men=[0.0,0.2,0.1,0.1,0.1,0.1,0.1,0.1,0.1]",
                           "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
-    char *err = slurp(s->err_txt);
+    char *err = testutil_slurp(s->err_txt, NULL);
     assert_non_null(strstr(err, "disease.copd.prevalence_men"));
     free(err);
     assert_false(file_exists(out));
@@ -627,7 +590,7 @@ static void test_run_output_in_missing_directory_exits_1_naming_it(void **state)
     snprintf(out, sizeof out, "%s/no/such/dir/r.h5", s->dir);
     const char *args[] = {s->scenario, "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), CLI_EXIT_FAIL);
-    char *err = slurp(s->err_txt);
+    char *err = testutil_slurp(s->err_txt, NULL);
     assert_non_null(strstr(err, out));
     free(err);
     assert_false(file_exists(out));
@@ -651,7 +614,7 @@ static void test_run_bad_command_lines_exit_2(void **state)
                               "unknown option '--frobnicate'", "run.replications: must be"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         assert_int_equal(run_cmd(s, cases[i]), CLI_EXIT_USAGE);
-        char *err = slurp(s->err_txt);
+        char *err = testutil_slurp(s->err_txt, NULL);
         if (!strstr(err, messages[i]))
             fail_msg("case %zu: expected '%s' in:\n%s", i, messages[i], err);
         free(err);
@@ -694,7 +657,7 @@ static void threads_runs(void)
         }
         int rc = run_cmd(&tj.s, args);
         if (rc != 0) {
-            char *err = slurp(tj.s.err_txt);
+            char *err = testutil_slurp(tj.s.err_txt, NULL);
             fail_msg("-j %s failed (%d):\n%s", threads_counts[i], rc, err);
         }
     }
@@ -799,7 +762,7 @@ static void test_run_bad_thread_counts_exit_2(void **state)
     for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
         const char *args[] = {s->scenario, "-j", values[i], "-o", out, NULL};
         assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
-        char *err = slurp(s->err_txt), expect[128];
+        char *err = testutil_slurp(s->err_txt, NULL), expect[128];
         snprintf(expect, sizeof expect, "-j: expected a number of threads from 1 to 256 (got '%s')",
                  values[i]);
         if (!strstr(err, expect))
@@ -825,7 +788,7 @@ static void test_run_scenario_the_model_refuses_exits_2_with_threads(void **stat
                           "disease.copd.prevalence_men=[0.0,0.2,0.1,0.1,0.1,0.1,0.1,0.1,0.1]",
                           "-o", out, NULL};
     assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
-    char *err = slurp(s->err_txt);
+    char *err = testutil_slurp(s->err_txt, NULL);
     assert_non_null(strstr(err, "disease.copd.prevalence_men"));
     free(err);
     assert_false(file_exists(out));

@@ -1,8 +1,15 @@
 /* tests/testutil.c — assertion helpers for the cmocka tests. */
 #include "testutil.h"
 
+#include "models/params.h"
+#include "sim/config.h"
+
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 void testutil_assert_near(double actual, double expected, double tol, const char *expr,
                           const char *file, int line)
@@ -13,4 +20,62 @@ void testutil_assert_near(double actual, double expected, double tol, const char
                  actual, expected, tol, actual - expected);
         _assert_true(0, msg, file, line);
     }
+}
+
+char *testutil_slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n == cap - 1) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (size)
+        *size = n;
+    return buf;
+}
+
+int testutil_run_captured(int (*cmd)(int, char **), int argc, char **argv,
+                          const char *out_path, const char *err_path)
+{
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+    int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(saved_out >= 0 && saved_err >= 0 && fo >= 0 && fe >= 0);
+    dup2(fo, STDOUT_FILENO);
+    dup2(fe, STDERR_FILENO);
+    close(fo);
+    close(fe);
+    int rc = cmd(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, STDOUT_FILENO);
+    dup2(saved_err, STDERR_FILENO);
+    close(saved_out);
+    close(saved_err);
+    return rc;
+}
+
+void testutil_default_params(struct model_params *par, const char *const *sets, size_t nsets)
+{
+    struct sim_cfg *cfg = sim_cfg_create(params_schema(), NULL);
+    assert_non_null(cfg);
+    assert_int_equal(sim_cfg_set(cfg, "name=test", NULL), 0);
+    for (size_t i = 0; i < nsets; i++)
+        if (sim_cfg_set(cfg, sets[i], NULL) != 0)
+            fail_msg("bad override %s", sets[i]);
+    assert_int_equal(sim_cfg_finish(cfg, NULL), 0);
+    memset(par, 0, sizeof *par);
+    assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, NULL), 0);
+    sim_cfg_destroy(cfg);
 }

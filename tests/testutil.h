@@ -22,4 +22,18 @@
 void testutil_assert_near(double actual, double expected, double tol, const char *expr,
                           const char *file, int line);
 
+/* Whole contents of a file, NUL-terminated (malloc'ed; the caller frees); *size (may be
+ * NULL) gets its length. Fails the test when the file cannot be read. */
+char *testutil_slurp(const char *path, size_t *size);
+
+/* Runs cmd(argc, argv) — a caresim subcommand — with stdout and stderr going to the files
+ * out_path and err_path (truncated first), then restores them. Returns cmd's result. */
+int testutil_run_captured(int (*cmd)(int, char **), int argc, char **argv,
+                          const char *out_path, const char *err_path);
+
+struct model_params;
+/* Fills *par with the default scenario named "test", with overrides ("key=value"); fails
+ * the test on a bad override. */
+void testutil_default_params(struct model_params *par, const char *const *sets, size_t nsets);
+
 #endif
