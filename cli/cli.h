@@ -44,6 +44,21 @@ int cli_params_markdown(FILE *out);
 struct sim_cfg *cli_load_scenario(const char *path, const char *const *sets, size_t nsets,
                                   FILE *err);
 
+/* A results file opened for reading, with its provenance and scenario names (report,
+ * export). */
+struct cli_results {
+    struct out_file *file;
+    struct out_info *info;  /* root attributes */
+    char **names;           /* scenario names, in the order they were written */
+    size_t count;           /* number of names */
+};
+
+/* Opens path and reads its provenance and scenario list. Returns 0, or a SIM_E* code with
+ * e filled and r left closed. */
+int cli_results_open(const char *path, struct cli_results *r, struct sim_err *e);
+/* Frees everything cli_results_open gave; safe on a closed or zeroed r. */
+void cli_results_close(struct cli_results *r);
+
 /* Prints the diagnostics of cfg and the closing count line to out. */
 void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out);
 

@@ -367,39 +367,33 @@ int cli_export(int argc, char **argv)
     struct sim_err e;
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
     sim_err_clear(&e);
-    struct out_info *info = NULL;
-    char **names = NULL;
-    size_t count = 0;
+    struct cli_results res;
     int rc = CLI_EXIT_FAIL;
-    struct out_file *f = out_file_open(path, &e);
-    if (!f || out_file_read_info(f, &info, &e) != 0 ||
-        out_file_list_scenarios(f, &names, &count, &e) != 0)
+    if (cli_results_open(path, &res, &e) != 0)
         goto fail;
-    for (size_t i = 0; i < count; i++)
-        if (!safe_file_stem(names[i])) {
+    for (size_t i = 0; i < res.count; i++)
+        if (!safe_file_stem(res.names[i])) {
             sim_err_set(&e, SIM_EINVAL, "%s: scenario name '%s' cannot be a file name", path,
-                        names[i]);
+                        res.names[i]);
             goto fail;
         }
     if (make_dirs(dir, &e) != 0)
         goto fail;
 
-    struct export_ctx ctx = {f, dir, &e};
-    if (write_provenance(&ctx, info) != 0)
+    struct export_ctx ctx = {res.file, dir, &e};
+    if (write_provenance(&ctx, res.info) != 0)
         goto fail;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < res.count; i++)
         for (size_t k = 0; k < sizeof scenario_writers / sizeof *scenario_writers; k++)
-            if (scenario_writers[k](&ctx, names[i]) != 0)
+            if (scenario_writers[k](&ctx, res.names[i]) != 0)
                 goto fail;
     printf("wrote provenance.csv and %zu scenario%s (replications, summary, config) to %s\n",
-           count, count == 1 ? "" : "s", dir);
+           res.count, res.count == 1 ? "" : "s", dir);
     rc = CLI_EXIT_OK;
     goto out;
 fail:
     fprintf(stderr, "caresim export: %s\n", sim_err_format(&e, buf, sizeof buf));
 out:
-    free(names);
-    out_info_destroy(info);
-    out_file_close(f);
+    cli_results_close(&res);
     return rc;
 }

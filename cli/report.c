@@ -278,13 +278,9 @@ int cli_report(int argc, char **argv)
     struct sim_err e;
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
     sim_err_clear(&e);
-    struct out_info *info = NULL;
-    char **names = NULL;
-    size_t count = 0;
+    struct cli_results res;
     int rc = CLI_EXIT_FAIL;
-    struct out_file *f = out_file_open(path, &e);
-    if (!f || out_file_read_info(f, &info, &e) != 0 ||
-        out_file_list_scenarios(f, &names, &count, &e) != 0) {
+    if (cli_results_open(path, &res, &e) != 0) {
         fprintf(stderr, "caresim report: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
@@ -292,16 +288,16 @@ int cli_report(int argc, char **argv)
     /* Check the scenario before printing anything, so a typo gives only the message. */
     if (only) {
         size_t i = 0;
-        while (i < count && strcmp(names[i], only) != 0)
+        while (i < res.count && strcmp(res.names[i], only) != 0)
             i++;
-        if (i == count) {
+        if (i == res.count) {
             fprintf(stderr, "caresim report: %s: no scenario '%s'; ", path, only);
-            if (count == 0)
+            if (res.count == 0)
                 fprintf(stderr, "the file has no scenarios\n");
             else {
                 fprintf(stderr, "available:");
-                for (size_t j = 0; j < count; j++)
-                    fprintf(stderr, " %s", names[j]);
+                for (size_t j = 0; j < res.count; j++)
+                    fprintf(stderr, " %s", res.names[j]);
                 fputc('\n', stderr);
             }
             rc = CLI_EXIT_USAGE;
@@ -309,18 +305,18 @@ int cli_report(int argc, char **argv)
         }
     }
 
-    print_provenance(info, path, stdout);
-    if (count == 0)
+    print_provenance(res.info, path, stdout);
+    if (res.count == 0)
         printf("\n(no scenarios)\n");
-    for (size_t i = 0; i < count; i++) {
-        if (only && strcmp(names[i], only) != 0)
+    for (size_t i = 0; i < res.count; i++) {
+        if (only && strcmp(res.names[i], only) != 0)
             continue;
-        printf("\nscenario %s\n", names[i]);
-        struct report_ctx ctx = {f, path, names[i], stdout, &e};
+        printf("\nscenario %s\n", res.names[i]);
+        struct report_ctx ctx = {res.file, path, res.names[i], stdout, &e};
         for (size_t k = 0; k < sizeof report_tables / sizeof *report_tables; k++) {
             if (report_tables[k].print(&ctx) != 0) {
                 fflush(stdout);
-                fprintf(stderr, "caresim report: scenario %s, %s: %s\n", names[i],
+                fprintf(stderr, "caresim report: scenario %s, %s: %s\n", res.names[i],
                         report_tables[k].name, sim_err_format(&e, buf, sizeof buf));
                 goto out;
             }
@@ -329,8 +325,6 @@ int cli_report(int argc, char **argv)
     fflush(stdout);
     rc = CLI_EXIT_OK;
 out:
-    free(names);
-    out_info_destroy(info);
-    out_file_close(f);
+    cli_results_close(&res);
     return rc;
 }
