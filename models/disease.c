@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/care.h"
 #include "models/model.h"
 #include "models/population.h"
 #include "sim/rng.h"
@@ -432,6 +433,45 @@ double dis_utility(const struct model *m, const struct person *p, int k)
     return u;
 }
 
+double dis_exacerbation_rate(const struct model *m, const struct person *p, int c,
+                             double *lapse)
+{
+    const struct condition_params *cp = &m->par.disease.condition[c];
+    *lapse = 0.0;
+    if (p->flags & POP_IN_HOSPITAL)
+        return 0.0;
+    int controlled = (p->controlled >> c) & 1u;
+    double r = cp->exacerbation_rate;
+    if (!controlled)
+        r *= cp->uncontrolled_rr;
+    else
+        *lapse = cp->lapse_rate;
+    const struct care_seeking_params *cs = &m->par.care_seeking;
+    int others = pop_ncond(p) - 1, sev = pop_severity(p, c) - 1;
+    if (others > 0)
+        r *= pow(cs->multimorbidity_exacerbation_hr, others);
+    if (sev > 0)
+        r *= pow(cs->severity_exacerbation_hr, sev);
+    if (p->flags & POP_UNMET)
+        r *= cs->forgo_exacerbation_hr;
+    /* The window is judged at exac_day, the start of the stretch the rate applies to; the
+     * step at its end (next_candidate) syncs the clocks there. */
+    if (p->exac_day < (double)p->discharge_day + m->par.hospital.post_discharge_days) {
+        r *= m->par.hospital.post_discharge_hr;
+        if (p->flags & POP_PRESSURED)
+            r *= m->par.hospital.pressure_readmission_hr;
+    }
+    return r;
+}
+
+double dis_other_need_rate(const struct model *m, int k)
+{
+    int band = PARAMS_AGE_BANDS - 1;
+    while (band > 0 && k < params_age_band_lower[band])
+        band--;
+    return m->par.care_seeking.other_need_rate[band];
+}
+
 double dis_gompertz_cumhaz(double a, double b, double x_years, double years)
 {
     if (b == 0.0)
@@ -488,7 +528,32 @@ static void sync_onsets(const struct model *m, struct person *p, double day)
         double left = p->clock[c] - onset_rate(m->tables, p, c, k) * years;
         p->clock[c] = left > 0.0 ? (float)left : 0.0f;
     }
+    /* Other acute need runs from time 0 on, with the onset clocks (its rate is by age). */
+    double from = p->rates_day > 0.0 ? p->rates_day : 0.0;
+    if (day > from) {
+        double left = p->clock[DIS_CLOCK_OTHER] -
+                      dis_other_need_rate(m, k) * (day - from) / DIS_YEAR_DAYS;
+        p->clock[DIS_CLOCK_OTHER] = left > 0.0 ? (float)left : 0.0f;
+    }
     p->rates_day = day;
+}
+
+/* Runs the clocks of present conditions down to `day` at the exacerbation and lapse rates
+ * in force since person.exac_day (from time 0 on). */
+static void sync_exac(const struct model *m, struct person *p, double day)
+{
+    if (!(day > p->exac_day))
+        return;
+    if (p->exac_day >= 0.0) {
+        double years = (day - p->exac_day) / DIS_YEAR_DAYS;
+        for (unsigned cs = p->conds; cs; cs &= cs - 1) {
+            int c = __builtin_ctz(cs);
+            double lapse, r = dis_exacerbation_rate(m, p, c, &lapse) + lapse;
+            double left = p->clock[c] - r * years;
+            p->clock[c] = left > 0.0 ? (float)left : 0.0f;
+        }
+    }
+    p->exac_day = day;
 }
 
 /* Runs the death clock down over [t0, t1] with the rate in force at t0 (which holds until
@@ -529,7 +594,39 @@ static double next_candidate(const struct model *m, const struct person *p, doub
             }
         }
     }
-    /* Present conditions' clocks have no rate yet: the place for exacerbations. */
+    if (now >= 0.0) {
+        /* Care clocks run from time 0 on: exacerbations (and lapses) of present conditions,
+         * the end of a post-discharge window (a step), other acute need, reviews. */
+        double window_end = (double)p->discharge_day + m->par.hospital.post_discharge_days;
+        if (window_end > now && window_end < best) {
+            best = window_end;
+            cand = DIS_CAND_STEP;
+        }
+        for (unsigned cs = p->conds; cs; cs &= cs - 1) {
+            int c = __builtin_ctz(cs);
+            double lapse, r = dis_exacerbation_rate(m, p, c, &lapse) + lapse;
+            if (r > 0.0) {
+                double when = p->exac_day + p->clock[c] / r * DIS_YEAR_DAYS;
+                if (when < best) {
+                    best = when;
+                    cand = c;
+                }
+            }
+        }
+        double r = dis_other_need_rate(m, k);
+        if (r > 0.0) {
+            double from = p->rates_day > 0.0 ? p->rates_day : 0.0;
+            double when = from + p->clock[DIS_CLOCK_OTHER] / r * DIS_YEAR_DAYS;
+            if (when < best) {
+                best = when;
+                cand = DIS_CAND_OTHER;
+            }
+        }
+        if ((double)p->review_day < best) {
+            best = (double)p->review_day;
+            cand = DIS_CAND_REVIEW;
+        }
+    }
     double b = t->gompertz_b, clock = p->clock[DIS_CLOCK_DEATH];
     double level = t->gompertz_a[pop_sex(p)] * dis_mortality_multiplier(m, p, now) *
                    exp(b * pop_age(p, now)); /* hazard now, per year */
@@ -556,10 +653,9 @@ static void apply_event(struct model *m, struct person *p, uint64_t key, int can
             sync_onsets(m, p, now);
     } else if (cand < DIS_COUNT && !(p->conds & (1u << cand))) {
         sync_onsets(m, p, now);
+        sync_exac(m, p, now); /* one more condition changes every exacerbation rate */
         diagnose(m, p, key, cand, now);
     }
-    /* A present condition's clock firing is where a later module's exacerbation goes;
-     * none has a rate yet. */
 }
 
 /* Starting values of the person's clocks: attempt n uses the n-th block of DIS_NCLOCKS
@@ -568,9 +664,10 @@ static void draw_clocks(const struct model *m, struct person *p, uint64_t key, u
 {
     struct sim_stream s;
     sim_stream_init(&s, m->seed, m->replication, key, MODEL_PURPOSE_CLOCKS);
+    /* The onset and death clocks; the care clocks start at time 0 (dis_person_init). */
     if (attempt)
-        sim_stream_seek(&s, (uint64_t)attempt * DIS_NCLOCKS * 2);
-    for (int k = 0; k < DIS_NCLOCKS; k++)
+        sim_stream_seek(&s, (uint64_t)attempt * (DIS_CLOCK_DEATH + 1) * 2);
+    for (int k = 0; k <= DIS_CLOCK_DEATH; k++)
         p->clock[k] = (float)-log(sim_stream_uniform(&s));
     p->conds = 0;
     p->controlled = 0;
@@ -622,6 +719,12 @@ void dis_person_init(struct model *m, uint32_t id, double age_years)
         m->counts.history_lives += live_history(m, p, key);
     else
         draw_clocks(m, p, key, 0);
+    /* Care clocks start now: the clocks of conditions present already hold a fresh draw
+     * (made at diagnosis and not run in the history), other need gets one. */
+    double u;
+    pop_draw(m, id, 1, &u);
+    p->clock[DIS_CLOCK_OTHER] = (float)-log(u);
+    p->exac_day = m->ctx.now;
 }
 
 void dis_advance(struct model *m, uint32_t id)
@@ -640,6 +743,12 @@ void dis_sync_onsets(struct model *m, uint32_t id)
     sync_onsets(m, &m->persons[id], m->ctx.now);
 }
 
+void dis_change_begin(struct model *m, uint32_t id)
+{
+    dis_advance(m, id);
+    sync_exac(m, &m->persons[id], m->ctx.now);
+}
+
 void dis_redraw(struct model *m, uint32_t id)
 {
     struct person *p = &m->persons[id];
@@ -655,6 +764,24 @@ void dis_redraw(struct model *m, uint32_t id)
     p->next_event = sim_schedule_at(&m->ctx, best, MODEL_EV_PERSON, 0, id);
 }
 
+/* A present condition's clock fired: a lapse of control or an exacerbation, told apart by
+ * the person's care stream in proportion to their rates; the clock restarts. Returns 1 for
+ * an exacerbation (for the care pathway), 0 for a lapse. */
+static int exacerbation_or_lapse(struct model *m, uint32_t id, int c)
+{
+    struct person *p = &m->persons[id];
+    double lapse, r = dis_exacerbation_rate(m, p, c, &lapse);
+    sync_exac(m, p, m->ctx.now);
+    double u[2];
+    pop_draw(m, id, 2, u);
+    p->clock[c] = (float)-log(u[1]);
+    if (u[0] * (r + lapse) < lapse) {
+        p->controlled &= (uint16_t)~(1u << c);
+        return 0;
+    }
+    return 1;
+}
+
 int dis_person_event(struct model *m, uint32_t id)
 {
     struct person *p = &m->persons[id];
@@ -668,16 +795,37 @@ int dis_person_event(struct model *m, uint32_t id)
     if (cand == DIS_CAND_DEATH)
         return pop_die(m, id);
     double now = m->ctx.now;
-    int onset = cand < DIS_COUNT && !(p->conds & (1u << cand));
+    if (cand == DIS_CAND_OTHER) {
+        sync_onsets(m, p, now);
+        double u;
+        pop_draw(m, id, 1, &u);
+        p->clock[DIS_CLOCK_OTHER] = (float)-log(u);
+        dis_redraw(m, id);
+        return care_other_need(m, id);
+    }
+    if (cand == DIS_CAND_REVIEW) {
+        p->review_day = INFINITY;
+        dis_redraw(m, id);
+        return care_review_due(m, id);
+    }
+    if (cand < DIS_COUNT && (p->conds & (1u << cand))) {
+        int exacerbation = exacerbation_or_lapse(m, id, cand);
+        dis_redraw(m, id);
+        return exacerbation ? care_exacerbation(m, id, cand) : 0;
+    }
+    int onset = cand < DIS_COUNT;
+    if (cand == DIS_CAND_STEP)
+        sync_exac(m, p, now); /* a post-discharge window may end here */
     apply_event(m, p, pop_stream_key(m, id), cand, now);
+    dis_redraw(m, id);
     if (onset) {
         m->counts.onsets[cand]++;
         if (now >= m->warmup_end_day && now <= m->end_day) {
             m->tally.onsets[cand] += 1.0;
             m->tally.onset_age_sum[cand] += pop_age(p, now);
         }
+        return care_diagnosis(m, id, cand);
     }
-    dis_redraw(m, id);
     return 0;
 }
 
@@ -689,7 +837,7 @@ int dis_set_acute_mortality(struct model *m, uint32_t id, double multiplier)
         return SIM_EINVAL;
     if (!(multiplier > 0.0) || !isfinite(multiplier) || multiplier > 3.0e38)
         return SIM_EINVAL;
-    dis_advance(m, id);
+    dis_change_begin(m, id);
     m->persons[id].mort_acute = (float)multiplier;
     dis_redraw(m, id);
     return 0;
@@ -702,7 +850,7 @@ int dis_set_controlled(struct model *m, uint32_t id, int c, int controlled)
     struct person *p = &m->persons[id];
     if (!pop_alive(p) || !(p->conds & (1u << c)))
         return SIM_EINVAL;
-    dis_advance(m, id);
+    dis_change_begin(m, id);
     if (controlled)
         p->controlled |= (uint16_t)(1u << c);
     else

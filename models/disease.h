@@ -22,6 +22,15 @@
  * (common random numbers); and since onset clocks are only run down where onset rates
  * change, a change of mortality alone never moves an onset, not even by rounding.
  *
+ * Care clocks (from time 0 on; life histories before the run have none). Once condition c
+ * is present its clock runs at the exacerbation rate plus, while controlled, the lapse rate
+ * (dis_exacerbation_rate): when it fires the person's care stream says which of the two
+ * happened, and an exacerbation goes to the care pathway (care.h). These rates depend on
+ * control, severity, the number of conditions, unmet need and the post-discharge window,
+ * never on age, and are run down from person.exac_day, separately from the onset clocks,
+ * so care never moves an onset. The clock of other acute need runs at a rate by age band
+ * with the onset clocks. A routine review falls due at person.review_day.
+ *
  * Calibration (docs/model.md). Prevalence p(a) by age band is read at band middles and
  * interpolated linearly (from 0 at age 0, flat after 90). A person's onset hazard is
  * base(c, sex, age) times their deprivation multiplier times the onset ratios of the
@@ -65,12 +74,16 @@ _Static_assert(DIS_COUNT == PARAMS_CONDITIONS, "enum dis_condition must match th
 _Static_assert(DIS_COUNT <= 16, "person.conds is a 16-bit set");
 
 #define DIS_CLOCK_DEATH DIS_COUNT       /* person.clock index of the death clock */
-#define DIS_NCLOCKS (DIS_COUNT + 1)     /* clocks per person */
+#define DIS_CLOCK_OTHER (DIS_COUNT + 1) /* clock of acute need not due to a condition */
+#define DIS_NCLOCKS (DIS_COUNT + 2)     /* clocks per person */
 
 /* What a person's pending event is for (person.next_cand): a condition's clock (values
- * 0 .. DIS_COUNT - 1), death, or a step where rates change. */
+ * 0 .. DIS_COUNT - 1: onset while absent, exacerbation or lapse of control while present),
+ * death, a step where rates change, other acute need, or a routine review falling due. */
 #define DIS_CAND_DEATH DIS_COUNT
 #define DIS_CAND_STEP (DIS_COUNT + 1)
+#define DIS_CAND_OTHER (DIS_COUNT + 2)
+#define DIS_CAND_REVIEW (DIS_COUNT + 3)
 
 #define DIS_YEAR_DAYS 365.25 /* days per year of age and of discounting */
 #define DIS_AGES 111         /* single years of age 0..110 tabulated; older ages use 110 */
@@ -164,6 +177,19 @@ double dis_utility(const struct model *m, const struct person *p, int k);
  * caller) and re-draws their next event. Returns SIM_EINVAL for a dead person or a
  * multiplier that is not finite and > 0. */
 int dis_set_acute_mortality(struct model *m, uint32_t id, double multiplier);
+
+/* Exacerbation rate (per year) of present condition c now, and the lapse rate (per year,
+ * 0 unless controlled) that shares its clock. 0 while the person is in hospital. */
+double dis_exacerbation_rate(const struct model *m, const struct person *p, int c,
+                             double *lapse);
+
+/* Acute need not due to a condition, per year, at age step k. */
+double dis_other_need_rate(const struct model *m, int k);
+
+/* Before changing anything the exacerbation rates, mortality or utility depend on (control,
+ * severity, flags, mort_acute, discharge_day): brings the person up to now with the old
+ * ones. After the change, dis_redraw. */
+void dis_change_begin(struct model *m, uint32_t id);
 
 /* Marks condition c of the person controlled (1) or not (0), e.g. after a GP review, and
  * re-draws their next event. Returns SIM_EINVAL when the person is dead or lacks c. */

@@ -16,8 +16,52 @@ static int on_person(struct sim_ctx *ctx, const struct sim_event *ev)
     return dis_person_event(ctx->model, ev->target);
 }
 
+/* Events of a person other than their personal one: never for the dead (death cancels
+ * them), which outcomes check through counts.dead_events. */
+static int person_alive(struct model *m, uint32_t id)
+{
+    if (id < m->n_persons && pop_alive(&m->persons[id]))
+        return 1;
+    m->counts.dead_events++;
+    return 0;
+}
+
+static int on_gp_visit(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    struct model *m = ctx->model;
+    return person_alive(m, ev->target) ? care_gp_visit(m, ev->target, ev->aux) : 0;
+}
+
+static int on_op_visit(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    struct model *m = ctx->model;
+    return person_alive(m, ev->target) ? care_op_visit(m, ev->target, ev->aux) : 0;
+}
+
+static int on_discharge(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    struct model *m = ctx->model;
+    return person_alive(m, ev->target) ? care_discharge(m, ev->target, ev->aux) : 0;
+}
+
+static int on_hospital_day(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    return care_hospital_day(ctx->model, ev->target);
+}
+
+static int on_window(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    (void)ev;
+    return care_window_start(ctx->model);
+}
+
 static const sim_handler_fn handlers[MODEL_EV_COUNT] = {
     [MODEL_EV_PERSON] = on_person,
+    [MODEL_EV_GP_VISIT] = on_gp_visit,
+    [MODEL_EV_OP_VISIT] = on_op_visit,
+    [MODEL_EV_DISCHARGE] = on_discharge,
+    [MODEL_EV_HOSPITAL_DAY] = on_hospital_day,
+    [MODEL_EV_WINDOW] = on_window,
 };
 
 /* ---- Lifecycle --------------------------------------------------------------------------- */
@@ -81,6 +125,8 @@ static struct model *create(const struct model_params *par, const struct dis_tab
     }
     if (pop_init(m, err))
         goto fail;
+    if (care_init(m, err))
+        goto fail;
     return m;
 fail:
     model_destroy(m);
@@ -108,6 +154,7 @@ void model_destroy(struct model *m)
 {
     if (!m)
         return;
+    care_fini(m);
     sim_ctx_fini(&m->ctx);
     free(m->persons);
     free(m->entrant_key);

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "models/care.h"
 #include "models/disease.h"
 #include "models/params.h"
 #include "models/population.h"
@@ -27,7 +28,15 @@
 /* Event types; the handler table in models/model.c follows this order. Later modules add
  * theirs before MODEL_EV_COUNT. */
 enum model_event {
-    MODEL_EV_PERSON, /* a person's next personal event (disease.h): target = person id */
+    MODEL_EV_PERSON,       /* a person's next personal event (disease.h): target = person */
+    MODEL_EV_GP_VISIT,     /* a GP appointment (care.h): target = person, aux = reason,
+                            * condition */
+    MODEL_EV_OP_VISIT,     /* a specialist appointment: target = person, aux = first,
+                            * specialty, condition */
+    MODEL_EV_DISCHARGE,    /* the end of a hospital stay: target = person, aux = shortened
+                            * under pressure */
+    MODEL_EV_HOSPITAL_DAY, /* a hospital's morning: electives admitted; target = hospital */
+    MODEL_EV_WINDOW,       /* the recording window opens: resource statistics restart */
     MODEL_EV_COUNT
 };
 
@@ -40,6 +49,7 @@ enum model_purpose {
     MODEL_PURPOSE_DEMOGRAPHY = 1, /* sex, deprivation, area, age, activation: one word pair
                                    * each, in that order */
     MODEL_PURPOSE_CLOCKS = 2,     /* starting value of clock k: the k-th uniform */
+    MODEL_PURPOSE_CARE = 3,       /* the care pathway: uniforms in order of use (pop_draw) */
     MODEL_PURPOSE_ONSET = 16,     /* + condition: severity, control, then the condition's
                                    * next clock, drawn at its diagnosis */
     MODEL_PURPOSE_FREE = 64       /* first purpose free for other modules */
@@ -64,6 +74,9 @@ struct model_tally {
     double deaths[2][POP_AGES];       /* deaths by sex and single year of age at death */
     double onsets[DIS_COUNT];         /* diagnoses by condition */
     double onset_age_sum[DIS_COUNT];  /* sum of ages at those diagnoses, years */
+    double person_years_mm2;          /* person-years lived with 2+ conditions */
+    int64_t cost_cents[POP_NSECTORS]; /* costs by sector, cents (pop_add_cost) */
+    int64_t oop_cents;                /* of which paid out of pocket by patients, cents */
 };
 
 struct model {
@@ -88,6 +101,7 @@ struct model {
                                       * that outlives the model; read them through this */
     struct dis_tables dis;     /* the model's own tables when model_create built them; left
                                 * zero by model_create_shared */
+    struct care care;          /* practices, clinics, hospitals and care counts */
     struct model_counts counts;
     struct model_tally tally;
     int finished;              /* model_run completed: outcomes accrued to end_day */

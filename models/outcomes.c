@@ -50,6 +50,73 @@ static const struct {
     [OUTC_MULTIMORBIDITY_65PLUS] = {"multimorbidity_prev_65plus", "fraction",
                                     "share of persons aged 65 or over alive at the end of the "
                                     "run with 2 or more chronic conditions"},
+#define PER_PY "per person-year"
+#define PER_1000 "per 1000 person-years"
+    [OUTC_GP_VISITS] = {"gp_visits_per_person_year", PER_PY,
+                        "general-practice consultations in the recording window per "
+                        "person-year"},
+    [OUTC_SPECIALIST_VISITS] = {"specialist_visits_per_person_year", PER_PY,
+                                "specialist clinic attendances (first and follow-up) per "
+                                "person-year"},
+    [OUTC_ED_VISITS] = {"ed_visits_per_1000_year", PER_1000,
+                        "emergency department attendances per 1000 person-years"},
+    [OUTC_EMERGENCY_ADMISSIONS] = {"emergency_admissions_per_1000_year", PER_1000,
+                                   "emergency admissions (from the ED) per 1000 "
+                                   "person-years"},
+    [OUTC_ELECTIVE_ADMISSIONS] = {"elective_admissions_per_1000_year", PER_1000,
+                                  "elective admissions from the waiting list per 1000 "
+                                  "person-years"},
+    [OUTC_AVOIDABLE_ADMISSIONS] = {"avoidable_admissions_per_1000_year", PER_1000,
+                                   "emergency admissions for ambulatory-care-sensitive "
+                                   "conditions per 1000 person-years"},
+    [OUTC_DISCHARGES] = {"discharges_per_1000_year", PER_1000,
+                         "hospital stays ended (discharge or death) per 1000 person-years"},
+    [OUTC_READMISSION_30D] = {"readmission_30d_rate", "fraction",
+                              "emergency admissions within hospital.post_discharge_days of "
+                              "a discharge, per discharge alive"},
+    [OUTC_MEAN_LOS] = {"mean_los_days", "days", "mean length of the stays ended in the "
+                                                "recording window"},
+    [OUTC_BED_OCCUPANCY] = {"bed_occupancy", "fraction",
+                            "occupied bed-days / available bed-days over the recording "
+                            "window, all hospitals"},
+    [OUTC_BOARDED_SHARE] = {"boarded_share", "fraction",
+                            "share of emergency admissions that waited in the ED for a bed"},
+    [OUTC_MEAN_WAIT_GP] = {"mean_wait_gp_days", "days",
+                           "mean time from a GP request to the booked appointment"},
+    [OUTC_MEAN_WAIT_SPECIALIST] = {"mean_wait_specialist_days", "days",
+                                   "mean time from a referral to the first specialist "
+                                   "appointment"},
+    [OUTC_MEAN_WAIT_ELECTIVE] = {"mean_wait_elective_days", "days",
+                                 "mean time from listing to elective admission, over the "
+                                 "admissions of the recording window"},
+    [OUTC_ELECTIVE_CANCELLED] = {"elective_cancellations_per_1000_year", PER_1000,
+                                 "elective admissions cancelled for want of a bed"},
+    [OUTC_FORGONE] = {"forgone_care_episodes", "episodes",
+                      "needs (acute or review) not taken to care in the recording window"},
+    [OUTC_POSTACUTE_RATE] = {"post_acute_discharge_rate", "fraction",
+                             "discharges to post-acute (intermediate or nursing) care per "
+                             "discharge alive"},
+    [OUTC_REFERRAL_RATE] = {"referrals_per_gp_visit", "fraction",
+                            "GP consultations ending in a specialist referral"},
+    [OUTC_GP_USE_RATIO_MM2] = {"gp_use_ratio_multimorbid", "ratio",
+                               "GP consultations per person-year of persons with 2+ "
+                               "conditions over those of persons with fewer"},
+    [OUTC_COST_TOTAL] = {"cost_total", "currency",
+                         "all care costs in the recording window, undiscounted"},
+    [OUTC_COST_PRIMARY] = {"cost_primary", "currency", "general-practice costs"},
+    [OUTC_COST_OUTPATIENT] = {"cost_outpatient", "currency", "specialist clinic costs"},
+    [OUTC_COST_ED] = {"cost_ed", "currency", "emergency department costs"},
+    [OUTC_COST_INPATIENT] = {"cost_inpatient", "currency", "hospital stay costs"},
+    [OUTC_COST_POSTACUTE] = {"cost_postacute", "currency", "post-acute care costs"},
+    [OUTC_COST_OTHER] = {"cost_other", "currency",
+                         "other costs (case management, telehealth...)"},
+    [OUTC_COST_OUT_OF_POCKET] = {"cost_out_of_pocket", "currency",
+                                 "part of cost_total paid by patients (copayments)"},
+    [OUTC_COST_TOTAL_DISC] = {"cost_total_disc", "currency",
+                              "cost_total discounted continuously at economics.discount_costs "
+                              "to the start of the recording window"},
+    [OUTC_COST_PER_PERSON_YEAR] = {"cost_per_person_year", "currency",
+                                   "cost_total per person-year"},
 };
 
 /* Readable names of the conditions for the descriptions, in enum dis_condition order (the
@@ -101,6 +168,16 @@ static int check_invariants(const struct model *m, uint64_t *alive_scanned, stru
                            "%llu entries (a bug in the model)",
                            m->n_persons, (unsigned long long)k->persons_start,
                            (unsigned long long)k->entries);
+    int64_t by_person = 0, by_sector = 0;
+    for (uint32_t id = 0; id < m->n_persons; id++)
+        by_person += m->persons[id].cost_cents;
+    for (int s = 0; s < POP_NSECTORS; s++)
+        by_sector += m->tally.cost_cents[s];
+    if (by_person != by_sector)
+        return sim_err_set(err, SIM_ESTATE,
+                           "outcomes: costs summed over persons (%lld cents) differ from the "
+                           "sector totals (%lld cents) (a bug in the model)",
+                           (long long)by_person, (long long)by_sector);
     if (k->persons_start + k->entries != k->deaths + alive || k->alive != alive)
         return sim_err_set(err, SIM_ESTATE,
                            "outcomes: persons_start %llu + entries %llu - deaths %llu != "
@@ -109,6 +186,49 @@ static int check_invariants(const struct model *m, uint64_t *alive_scanned, stru
                            (unsigned long long)k->deaths, (unsigned long long)alive,
                            (unsigned long long)k->alive);
     return 0;
+}
+
+/* a / b, NaN when b is 0. */
+static double ratio(double a, double b) { return b > 0.0 ? a / b : NAN; }
+
+/* The care columns, from the care tally (py: person-years in the window). */
+static void care_outcomes(const struct model *m, double *row, double py)
+{
+    const struct care_tally *t = &m->care.tally;
+    double per_1000 = py > 0.0 ? 1000.0 / py : NAN;
+    row[OUTC_GP_VISITS] = ratio(t->gp_visits, py);
+    row[OUTC_SPECIALIST_VISITS] = ratio(t->op_visits, py);
+    row[OUTC_ED_VISITS] = t->ed_visits * per_1000;
+    row[OUTC_EMERGENCY_ADMISSIONS] = t->admissions_emergency * per_1000;
+    row[OUTC_ELECTIVE_ADMISSIONS] = t->admissions_elective * per_1000;
+    row[OUTC_AVOIDABLE_ADMISSIONS] = t->admissions_avoidable * per_1000;
+    row[OUTC_DISCHARGES] = t->discharges * per_1000;
+    row[OUTC_READMISSION_30D] = ratio(t->readmissions_30d, t->discharges_alive);
+    row[OUTC_MEAN_LOS] = ratio(t->bed_days, t->discharges);
+    row[OUTC_BED_OCCUPANCY] = care_bed_occupancy(m);
+    row[OUTC_BOARDED_SHARE] = ratio(t->boarded, t->admissions_emergency);
+    row[OUTC_MEAN_WAIT_GP] = ratio(t->gp_wait_days, t->gp_requests);
+    row[OUTC_MEAN_WAIT_SPECIALIST] = ratio(t->op_wait_days, t->op_referrals);
+    row[OUTC_MEAN_WAIT_ELECTIVE] = ratio(t->elective_wait_days, t->admissions_elective);
+    row[OUTC_ELECTIVE_CANCELLED] = t->elective_cancelled * per_1000;
+    row[OUTC_FORGONE] = t->forgone;
+    row[OUTC_POSTACUTE_RATE] = ratio(t->postacute, t->discharges_alive);
+    row[OUTC_REFERRAL_RATE] = ratio(t->gp_referrals, t->gp_visits);
+    double py_mm = m->tally.person_years_mm2;
+    row[OUTC_GP_USE_RATIO_MM2] = ratio(ratio(t->gp_visits_mm2, py_mm),
+                                       ratio(t->gp_visits - t->gp_visits_mm2, py - py_mm));
+    int64_t total = 0;
+    for (int s = 0; s < POP_NSECTORS; s++) {
+        total += m->tally.cost_cents[s];
+        row[OUTC_COST_PRIMARY + s] = (double)m->tally.cost_cents[s] / 100.0;
+    }
+    row[OUTC_COST_TOTAL] = (double)total / 100.0;
+    row[OUTC_COST_OUT_OF_POCKET] = (double)m->tally.oop_cents / 100.0;
+    double disc = 0.0;
+    for (uint32_t id = 0; id < m->n_persons; id++)
+        disc += m->persons[id].cost_disc;
+    row[OUTC_COST_TOTAL_DISC] = disc;
+    row[OUTC_COST_PER_PERSON_YEAR] = ratio(row[OUTC_COST_TOTAL], py);
 }
 
 int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err)
@@ -160,6 +280,7 @@ int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *
                                                     NULL);
     row[OUTC_MULTIMORBIDITY_65PLUS] = pop_census_share(census, POP_MM2, 65, POP_AGES + 1, -1,
                                                        0, NULL);
+    care_outcomes(m, row, py);
     for (int c = 0; c < DIS_COUNT; c++)
         row[OUTC_ONSET_FIRST + c] = m->tally.onsets[c] * per_1000;
     free(census);

@@ -2,10 +2,9 @@
  * the name, unit and description of every column: what `caresim run` stores per
  * replication and summarises over replications.
  *
- * Only what the model simulates today is here: population counts, life-years, QALYs,
- * mortality, life expectancy, multimorbidity and condition onsets. Care use and costs join
- * when the pathway modules exist (a column is added to enum outc_column and to the table
- * in outcomes.c). Nothing here knows about files: the row is plain doubles and the caller
+ * Population counts, life-years, QALYs, mortality, life expectancy, multimorbidity, care
+ * use, waits, hospital activity, costs by sector and payer, and condition onsets. A new
+ * column is added to enum outc_column and to the table in outcomes.c. Nothing here knows about files: the row is plain doubles and the caller
  * decides where it goes (output/ writes it to HDF5).
  *
  * Windows. Counts of persons (persons_start, entries, deaths, persons_end) cover the whole
@@ -41,6 +40,35 @@ enum outc_column {
     OUTC_LIFE_EXPECTANCY_BIRTH,  /* period life expectancy at birth over the window */
     OUTC_MULTIMORBIDITY_ALL,     /* share with 2+ conditions at the end, all ages */
     OUTC_MULTIMORBIDITY_65PLUS,  /* the same at ages 65 and over */
+    OUTC_GP_VISITS,              /* GP consultations per person-year */
+    OUTC_SPECIALIST_VISITS,      /* specialist attendances per person-year */
+    OUTC_ED_VISITS,              /* ED attendances per 1000 person-years */
+    OUTC_EMERGENCY_ADMISSIONS,   /* per 1000 person-years */
+    OUTC_ELECTIVE_ADMISSIONS,    /* per 1000 person-years */
+    OUTC_AVOIDABLE_ADMISSIONS,   /* emergency admissions for ACSCs per 1000 person-years */
+    OUTC_DISCHARGES,             /* stays ended per 1000 person-years */
+    OUTC_READMISSION_30D,        /* emergency readmissions within the window / discharges */
+    OUTC_MEAN_LOS,               /* mean length of stay, days */
+    OUTC_BED_OCCUPANCY,          /* occupied bed-days / bed-days */
+    OUTC_BOARDED_SHARE,          /* emergency admissions that waited for a bed */
+    OUTC_MEAN_WAIT_GP,           /* days from request to GP appointment */
+    OUTC_MEAN_WAIT_SPECIALIST,   /* days from referral to first specialist visit */
+    OUTC_MEAN_WAIT_ELECTIVE,     /* days from listing to elective admission */
+    OUTC_ELECTIVE_CANCELLED,     /* electives cancelled for want of a bed per 1000 py */
+    OUTC_FORGONE,                /* needs not taken to care (count) */
+    OUTC_POSTACUTE_RATE,         /* discharges to post-acute care / discharges alive */
+    OUTC_REFERRAL_RATE,          /* GP consultations ending in a referral, fraction */
+    OUTC_GP_USE_RATIO_MM2,       /* GP visits per person-year, 2+ conditions vs fewer */
+    OUTC_COST_TOTAL,             /* all costs in the window, currency */
+    OUTC_COST_PRIMARY,           /* by sector (enum pop_sector order) ... */
+    OUTC_COST_OUTPATIENT,
+    OUTC_COST_ED,
+    OUTC_COST_INPATIENT,
+    OUTC_COST_POSTACUTE,
+    OUTC_COST_OTHER,
+    OUTC_COST_OUT_OF_POCKET,     /* of the total, paid by patients */
+    OUTC_COST_TOTAL_DISC,        /* the total discounted */
+    OUTC_COST_PER_PERSON_YEAR,   /* cost_total / person-years */
     OUTC_ONSET_FIRST,            /* + enum dis_condition: onsets per 1000 person-years */
     OUTC_COUNT = OUTC_ONSET_FIRST + DIS_COUNT
 };

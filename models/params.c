@@ -23,13 +23,32 @@ const char *const params_condition_names[PARAMS_CONDITIONS] = {
     "copd", "depression", "dementia", "cancer",
 };
 
+const char *const params_specialty_names[PARAMS_SPECIALTIES] = {
+    "cardiology", "respiratory", "endocrinology", "mental_health", "oncology", "general_medicine",
+};
+
+/* The specialty choice list (NULL-terminated) for the condition keys. */
+static const char *const specialty_choices[] = {
+    "cardiology", "respiratory", "endocrinology", "mental_health", "oncology", "general_medicine",
+    NULL,
+};
+
 const double params_age_band_lower[PARAMS_AGE_BANDS] = {0, 15, 25, 35, 45, 55, 65, 75, 85};
 
 static const struct sim_cfg_group groups[] = {
     {"run", "size, length and repetition of a simulation run"},
     {"economics", "discounting, currency and the cost-effectiveness threshold"},
     {"population", "demography of the modelled area: age pyramid, sex, area, activation"},
-    {"practices", "general practices: registered list size"},
+    {"practices", "general practices: list size, clinicians, appointment slots, review "
+                  "intervals"},
+    {"care_seeking", "how people respond to need: other acute need, forgoing care, going "
+                     "to the emergency department"},
+    {"outpatient", "specialist clinics: capacity by specialty, follow-up, elective listing "
+                   "(specialties cardiology, respiratory, endocrinology, mental_health, "
+                   "oncology, general_medicine)"},
+    {"hospital", "emergency department, acute beds, lengths of stay, discharge, "
+                 "readmission"},
+    {"costs", "unit costs and patient copayments, currency units per item"},
     {"mortality", "background (Gompertz) mortality of a person without modelled conditions"},
     {"disease", "chronic conditions: prevalence by age band, onset, mortality, utility "
                 "(bands 0-14, 15-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+)"},
@@ -103,6 +122,18 @@ static const double def_utility_norm[PARAMS_AGE_BANDS] = {
     0.94, 0.94, 0.93, 0.91, 0.85, 0.80, 0.79, 0.73, 0.73,
 };
 
+/* Other acute need by age band 0-14, ..., 85+: children and the old have more
+ * (calibrated, docs/model.md). */
+static const double def_other_need[PARAMS_AGE_BANDS] = {
+    5.0, 3.5, 4.0, 4.2, 4.5, 5.0, 5.8, 6.8, 7.5,
+};
+/* Forgoing non-emergency care by activation level 1 (lowest) .. 4 (modelling assumption). */
+static const double def_forgo[PARAMS_ACTIVATIONS] = {0.15, 0.10, 0.06, 0.04};
+/* Clinic capacity by specialty (calibrated, docs/model.md). */
+static const double def_op_capacity[PARAMS_SPECIALTIES] = {
+    260.0, 160.0, 140.0, 140.0, 220.0, 900.0,
+};
+
 /* ---- Key-row builders for the nine keys of each condition -------------------------------- */
 
 #define COND_ARRAY(i, c, member, n, flags_, unit_, range_, defs, desc_, src_)                 \
@@ -155,6 +186,73 @@ static const double def_utility_norm[PARAMS_AGE_BANDS] = {
                "[0, 1]", sev, "Shares of severity levels 1-4 at diagnosis", sev_src),       \
     COND_ARRAY(i, c, utility, PARAMS_SEVERITIES, 0, "multiplier", "(0, 1]", util,            \
                "Utility multiplier by severity level 1-4 (multiplicative model)", util_src)
+
+#define COND_SPECIALTY(i, c, def)                                                            \
+    {                                                                                        \
+        .path = "disease." c ".specialty", .type = SIM_CFG_CHOICE, .unit = "", .def_str = def,\
+        .choices = specialty_choices,                                                        \
+        .desc = "Outpatient specialty the GP refers this condition to", .source = "",        \
+        SIM_CFG_FIELD(MP, disease.condition[i].specialty),                                   \
+    }
+#define COND_ACSC(i, c, def)                                                                 \
+    {                                                                                        \
+        .path = "disease." c ".acsc", .type = SIM_CFG_BOOL, .unit = "", .def_int = def,      \
+        .desc = "Ambulatory-care-sensitive: its emergency admissions count as avoidable",    \
+        .source = "standard ACSC lists (hypertension, diabetes, angina, heart failure, "     \
+                  "COPD count; the others do not)",                                          \
+        SIM_CFG_FIELD(MP, disease.condition[i].acsc),                                        \
+    }
+
+#define SRC_EXAC                                                                             \
+    "modelling assumption, calibrated jointly with the other conditions to evidence.md: "    \
+    "hospital discharges per 1000 population 146 (OECD 2023) and ED visits per 1000 per "    \
+    "year ~300-400 (OECD; NHS England); docs/model.md"
+#define SRC_REFERRAL                                                                         \
+    "calibrated with the other referral keys to evidence.md: GP consultations ending in a "  \
+    "specialist referral 13.7% (UK; Forrest 2002)"
+
+/* The eleven care keys of condition i: exacerbations and the pathway. */
+#define CONDITION_CARE_KEYS(i, c, rate, urr, lapse, severe, self, spec, ref, ctrl, elec, los,  \
+                            acsc_)                                                          \
+    COND_FLOAT(i, c, exacerbation_rate, "1/year", "[0, 50]", rate,                           \
+               "Exacerbations needing care (or self-care) per year while controlled",       \
+               SRC_EXAC),                                                                   \
+    COND_FLOAT(i, c, uncontrolled_rr, "ratio", "[1, 20]", urr,                               \
+               "Exacerbation rate ratio while the condition is uncontrolled", SRC_ASSUMED), \
+    COND_FLOAT(i, c, lapse_rate, "1/year", "[0, 20]", lapse,                                 \
+               "Rate at which a controlled condition becomes uncontrolled without "         \
+               "symptoms (found at the next review)",                                       \
+               SRC_ASSUMED),                                                                \
+    COND_FLOAT(i, c, severe_share, "fraction", "[0, 1]", severe,                             \
+               "Share of exacerbations needing emergency care (taken to the ED)", SRC_EXAC),\
+    COND_FLOAT(i, c, self_care_share, "fraction", "[0, 1]", self,                            \
+               "Share of exacerbations managed at home without contact (the rest go to "    \
+               "the GP as urgent requests)",                                                \
+               SRC_ASSUMED),                                                                \
+    COND_SPECIALTY(i, c, spec),                                                              \
+    COND_FLOAT(i, c, referral_probability, "fraction", "[0, 1]", ref,                        \
+               "Probability that a GP visit about the condition, finding it uncontrolled, " \
+               "refers to the specialty",                                                   \
+               SRC_REFERRAL),                                                               \
+    COND_FLOAT(i, c, gp_control_probability, "fraction", "[0, 1]", ctrl,                     \
+               "Probability that a GP visit about the uncontrolled condition brings it "    \
+               "under control",                                                             \
+               SRC_ASSUMED),                                                                \
+    COND_FLOAT(i, c, elective_probability, "fraction", "[0, 1]", elec,                       \
+               "Probability that a first specialist visit lists an elective admission "     \
+               "(procedure)",                                                               \
+               SRC_ASSUMED),                                                                \
+    COND_FLOAT(i, c, los_days, "days", "[0.5, 100]", los,                                    \
+               "Mean length of an emergency stay for an exacerbation",                      \
+               "evidence.md: average length of stay, acute ~7-8 days (OECD ~8); by "        \
+               "condition modelling assumption"),                                           \
+    COND_ACSC(i, c, acsc_)
+
+#define FKEY(path_, unit_, def, range_, member, desc_, src_)                                 \
+    {                                                                                        \
+        .path = path_, .type = SIM_CFG_FLOAT, .unit = unit_, .def_float = def,               \
+        .range = range_, .desc = desc_, .source = src_, SIM_CFG_FIELD(MP, member),           \
+    }
 
 static const struct sim_cfg_key keys[] = {
     {
@@ -363,6 +461,251 @@ static const struct sim_cfg_key keys[] = {
         .source = "",
         SIM_CFG_FIELD(MP, practices.list_size),
     },
+    FKEY("practices.clinicians", "FTE", 5.0, "(0, 1000]", practices.clinicians,
+         "General practitioners (full-time equivalent) per practice",
+         "calibrated: GP consultation rate and waits (docs/model.md); England has about one "
+         "FTE GP per 1 700-2 000 registered patients"),
+    {
+        .path = "practices.slots_per_clinician_day",
+        .type = SIM_CFG_INT,
+        .unit = "consultations",
+        .def_int = 30,
+        .range = "[1, 200]",
+        .desc = "Consultations a GP offers per working day (Monday-Friday)",
+        .source = "modelling assumption: about 30 ten-minute consultations a day",
+        SIM_CFG_FIELD(MP, practices.slots_per_clinician_day),
+    },
+    FKEY("practices.urgent_slot_share", "fraction", 0.30, "[0, 1)",
+         practices.urgent_slot_share,
+         "Share of each day's slots kept for urgent (same-day) requests", SRC_ASSUMED),
+    FKEY("practices.review_interval_controlled_days", "days", 365.0, "[7, 3650]",
+         practices.review_interval_controlled_days,
+         "Routine chronic-care review interval when every condition is controlled",
+         "modelling choice: annual review of each chronic condition (QOF-like)"),
+    FKEY("practices.review_interval_uncontrolled_days", "days", 91.0, "[7, 3650]",
+         practices.review_interval_uncontrolled_days,
+         "Review interval while any condition is uncontrolled", SRC_ASSUMED),
+    FKEY("practices.review_multimorbidity_factor", "ratio", 0.5, "[0, 10]",
+         practices.review_multimorbidity_factor,
+         "The review interval is divided by 1 + factor x (conditions - 1)",
+         "calibrated to evidence.md: primary-care use, multimorbid vs not 2.3x (Cassell et "
+         "al. 2018)"),
+    FKEY("practices.gp_to_ed_probability", "fraction", 0.03, "[0, 1]",
+         practices.gp_to_ed_probability,
+         "Probability that an acute GP visit sends the person on to the ED", SRC_ASSUMED),
+    FKEY("practices.other_referral_probability", "fraction", 0.08, "[0, 1]",
+         practices.other_referral_probability,
+         "Probability that a GP visit for other need refers to general medicine (the "
+         "specialty that stands for every non-modelled one)",
+         SRC_REFERRAL),
+    {
+        .path = "care_seeking.other_need_rate",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .unit = "1/year",
+        .count = PARAMS_AGE_BANDS,
+        .def_floats = def_other_need,
+        .range = "[0, 100]",
+        .desc = "Episodes of acute need not due to a modelled condition (infections, "
+                "injuries, symptoms) by age band 0-14, ..., 85+",
+        .source = "calibrated to evidence.md: doctor consultations per person per year 6.8 "
+                  "(OECD 2023) and ED visits per 1000 ~300-400; docs/model.md",
+        SIM_CFG_FIELD(MP, care_seeking.other_need_rate),
+    },
+    FKEY("care_seeking.other_self_care_share", "fraction", 0.35, "[0, 1]",
+         care_seeking.other_self_care_share,
+         "Share of other-need episodes managed at home", SRC_ASSUMED),
+    FKEY("care_seeking.other_ed_share", "fraction", 0.08, "[0, 1]",
+         care_seeking.other_ed_share,
+         "Share of other-need episodes taken straight to the ED",
+         "calibrated to evidence.md: ED visits per 1000 per year ~300-400"),
+    FKEY("care_seeking.other_urgent_share", "fraction", 0.5, "[0, 1]",
+         care_seeking.other_urgent_share,
+         "Share of GP requests for other need that are urgent (same-day)", SRC_ASSUMED),
+    {
+        .path = "care_seeking.forgo_probability",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .unit = "fraction",
+        .count = PARAMS_ACTIVATIONS,
+        .def_floats = def_forgo,
+        .range = "[0, 1]",
+        .desc = "Probability that a non-emergency need is not taken to care, by patient "
+                "activation level 1-4",
+        .source = SRC_ASSUMED,
+        SIM_CFG_FIELD(MP, care_seeking.forgo_probability),
+    },
+    FKEY("care_seeking.forgo_exacerbation_hr", "ratio", 1.3, "[1, 10]",
+         care_seeking.forgo_exacerbation_hr,
+         "Exacerbation rate ratio while a forgone need is unmet (until the next GP visit)",
+         SRC_ASSUMED),
+    FKEY("care_seeking.ed_if_gp_wait_days", "days", 2.0, "[0, 365]",
+         care_seeking.ed_if_gp_wait_days,
+         "Urgent need facing a longer GP wait goes to the ED with probability "
+         "ed_if_gp_wait_share",
+         SRC_ASSUMED),
+    FKEY("care_seeking.ed_if_gp_wait_share", "fraction", 0.3, "[0, 1]",
+         care_seeking.ed_if_gp_wait_share, "See ed_if_gp_wait_days", SRC_ASSUMED),
+    FKEY("care_seeking.multimorbidity_exacerbation_hr", "ratio", 1.15, "[1, 5]",
+         care_seeking.multimorbidity_exacerbation_hr,
+         "Exacerbation rate ratio per other condition present",
+         "calibrated to evidence.md: unplanned admission, 4+ conditions vs 0: odds ratio 5.9 "
+         "(Payne et al. 2013)"),
+    FKEY("care_seeking.severity_exacerbation_hr", "ratio", 1.4, "[1, 5]",
+         care_seeking.severity_exacerbation_hr,
+         "Exacerbation rate ratio per severity level above 1 (NYHA class, GOLD stage)",
+         SRC_ASSUMED),
+    {
+        .path = "outpatient.capacity_per_1000_year",
+        .type = SIM_CFG_FLOAT_ARRAY,
+        .unit = "attendances/1000/year",
+        .count = PARAMS_SPECIALTIES,
+        .def_floats = def_op_capacity,
+        .range = "[0, 100000]",
+        .desc = "Clinic attendances offered per 1000 persons per year by specialty "
+                "(cardiology, respiratory, endocrinology, mental_health, oncology, "
+                "general_medicine)",
+        .source = "calibrated: specialist waits of weeks at about 90% slot use "
+                  "(docs/model.md)",
+        SIM_CFG_FIELD(MP, outpatient.capacity_per_1000_year),
+    },
+    FKEY("outpatient.urgent_slot_share", "fraction", 0.15, "[0, 1)",
+         outpatient.urgent_slot_share,
+         "Share of clinic slots kept for urgent referrals (suspected cancer, severe)",
+         SRC_ASSUMED),
+    FKEY("outpatient.followup_probability", "fraction", 0.55, "[0, 0.95]",
+         outpatient.followup_probability,
+         "Probability that a specialist visit books a follow-up visit",
+         "modelling assumption: about 1.2 follow-ups per first attendance"),
+    FKEY("outpatient.followup_interval_days", "days", 91.0, "[1, 3650]",
+         outpatient.followup_interval_days, "Follow-up booked this many days ahead",
+         SRC_ASSUMED),
+    FKEY("outpatient.control_probability", "fraction", 0.6, "[0, 1]",
+         outpatient.control_probability,
+         "Probability that a specialist visit brings the referred condition under control",
+         SRC_ASSUMED),
+    FKEY("outpatient.other_elective_probability", "fraction", 0.35, "[0, 1]",
+         outpatient.other_elective_probability,
+         "Probability that a first visit for other need lists an elective admission",
+         "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
+    FKEY("hospital.beds_per_1000", "beds/1000", 2.4, "(0, 100]", hospital.beds_per_1000,
+         "Acute beds per 1000 persons (the modelled conditions and other need)",
+         "evidence.md: curative beds per 1000 4.3 (OECD average); England ~2.4 general and "
+         "acute; calibrated so occupancy lands in evidence.md's 70-90% (docs/model.md)"),
+    {
+        .path = "hospital.catchment",
+        .type = SIM_CFG_INT,
+        .unit = "persons",
+        .def_int = 250000,
+        .range = "[1000, 100000000]",
+        .desc = "Persons per hospital (practices are assigned to hospitals in order)",
+        .source = "modelling assumption: a district general hospital",
+        SIM_CFG_FIELD(MP, hospital.catchment),
+    },
+    FKEY("hospital.ed_admit_probability", "fraction", 0.55, "[0, 1]",
+         hospital.ed_admit_probability,
+         "Probability that an ED attendance for a severe exacerbation is admitted",
+         SRC_EXAC),
+    FKEY("hospital.ed_admit_probability_other", "fraction", 0.20, "[0, 1]",
+         hospital.ed_admit_probability_other,
+         "Probability that an ED attendance for other need is admitted",
+         "modelling assumption: about one in four to five ED attendances is admitted "
+         "(NHS England A&E statistics)"),
+    FKEY("hospital.other_los_days", "days", 5.0, "[0.5, 100]", hospital.other_los_days,
+         "Mean stay of an emergency admission for other need",
+         "evidence.md: average length of stay, acute ~7-8 days (OECD); shorter for "
+         "non-chronic admissions (modelling assumption)"),
+    FKEY("hospital.los_shape", "", 1.5, "[0.1, 100]", hospital.los_shape,
+         "Gamma shape of lengths of stay (coefficient of variation 1/sqrt(shape))",
+         SRC_ASSUMED),
+    FKEY("hospital.elective_los_days", "days", 3.5, "[0.5, 100]",
+         hospital.elective_los_days, "Mean stay of an elective admission", SRC_ASSUMED),
+    FKEY("hospital.elective_capacity_per_1000_year", "admissions/1000/year", 60.0,
+         "[0, 10000]", hospital.elective_capacity_per_1000_year,
+         "Elective admissions the hospital schedules per 1000 persons per year",
+         "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
+    FKEY("hospital.elective_bed_buffer", "fraction", 0.05, "[0, 1)",
+         hospital.elective_bed_buffer,
+         "Share of beds an elective admission may not take (kept for emergencies); "
+         "electives that find no bed are cancelled and stay at the head of the list",
+         SRC_ASSUMED),
+    FKEY("hospital.pressure_occupancy", "fraction", 0.92, "(0, 1]",
+         hospital.pressure_occupancy,
+         "Occupancy at or above which new stays are shortened",
+         "evidence.md: bed occupancy >85-90% is crisis territory (Bagust et al. 1999)"),
+    FKEY("hospital.pressure_los_factor", "ratio", 0.85, "(0, 1]",
+         hospital.pressure_los_factor, "Stay multiplier under pressure", SRC_ASSUMED),
+    FKEY("hospital.pressure_readmission_hr", "ratio", 1.3, "[1, 10]",
+         hospital.pressure_readmission_hr,
+         "Extra post-discharge exacerbation ratio after a stay shortened under pressure",
+         SRC_ASSUMED),
+    FKEY("hospital.post_discharge_days", "days", 30.0, "[0, 365]",
+         hospital.post_discharge_days,
+         "Window after discharge with raised exacerbation risk (and of readmission counts)",
+         "standard 30-day readmission window"),
+    FKEY("hospital.post_discharge_hr", "ratio", 2.5, "[1, 20]", hospital.post_discharge_hr,
+         "Exacerbation rate ratio in the post-discharge window",
+         "calibrated to evidence.md: 30-day readmission 10-12% (England) to 19.6% (US "
+         "Medicare)"),
+    FKEY("hospital.admission_mortality_hr", "ratio", 6.0, "[1, 1000]",
+         hospital.admission_mortality_hr,
+         "Mortality hazard ratio while in hospital after an emergency admission",
+         "modelling assumption: a few percent of emergency admissions end in death"),
+    FKEY("hospital.progression_probability", "fraction", 0.15, "[0, 1]",
+         hospital.progression_probability,
+         "Probability that an emergency admission for an exacerbation raises the "
+         "condition's severity by one level",
+         SRC_ASSUMED),
+    FKEY("hospital.postacute_share_under_75", "fraction", 0.05, "[0, 1]",
+         hospital.postacute_share_under_75,
+         "Share of discharges under 75 to post-acute (intermediate or nursing) care",
+         SRC_ASSUMED),
+    FKEY("hospital.postacute_share_75plus", "fraction", 0.25, "[0, 1]",
+         hospital.postacute_share_75plus, "The same at 75 and over",
+         "evidence.md: institutional post-acute discharge 33.7% after joint replacement "
+         "(Finkelstein et al. 2018); lower for all admissions (modelling assumption)"),
+    FKEY("hospital.postacute_days", "days", 21.0, "[1, 365]", hospital.postacute_days,
+         "Mean post-acute stay (the cost is booked at discharge)", SRC_ASSUMED),
+    FKEY("hospital.discharge_gp_followup_probability", "fraction", 0.5, "[0, 1]",
+         hospital.discharge_gp_followup_probability,
+         "Probability that a discharge books a GP review", SRC_ASSUMED),
+    FKEY("hospital.discharge_gp_followup_days", "days", 7.0, "[0, 365]",
+         hospital.discharge_gp_followup_days,
+         "The post-discharge GP review is requested this many days after discharge",
+         SRC_ASSUMED),
+    FKEY("costs.gp_visit", "currency", 39.0, ">= 0", costs.gp_visit,
+         "General-practice consultation",
+         "evidence.md: GP consultation 33-44 (PSSRU Unit Costs 2022)"),
+    FKEY("costs.outpatient_visit", "currency", 120.0, ">= 0", costs.outpatient_visit,
+         "Specialist clinic attendance",
+         "evidence.md: outpatient (specialist) attendance ~120 (NHS National Cost "
+         "Collection 2021/22)"),
+    FKEY("costs.ed_attendance", "currency", 148.0, ">= 0", costs.ed_attendance,
+         "Emergency department attendance",
+         "evidence.md: emergency department attendance ~148 (NHS National Cost Collection)"),
+    FKEY("costs.nonelective_spell", "currency", 1590.0, ">= 0", costs.nonelective_spell,
+         "Emergency admission up to the trim point",
+         "evidence.md: non-elective inpatient stay ~1,590 per spell (NHS National Cost "
+         "Collection)"),
+    FKEY("costs.trim_days", "days", 5.0, "[0, 365]", costs.trim_days,
+         "Days of stay covered by the spell price; longer stays pay excess bed days",
+         "modelling assumption (the cost collection's trim points vary by HRG)"),
+    FKEY("costs.excess_bed_day", "currency", 313.0, ">= 0", costs.excess_bed_day,
+         "Each (started) day beyond the trim point",
+         "evidence.md: +313 per excess bed day (NHS National Cost Collection)"),
+    FKEY("costs.elective_spell", "currency", 3750.0, ">= 0", costs.elective_spell,
+         "Elective admission",
+         "evidence.md: elective inpatient spell ~3,500-4,000 (NHS National Cost "
+         "Collection)"),
+    FKEY("costs.postacute_day", "currency", 150.0, ">= 0", costs.postacute_day,
+         "Day of post-acute (intermediate or nursing) care",
+         "modelling assumption of the order of PSSRU 2022 care-home and intermediate-care "
+         "day costs (no evidence.md row)"),
+    FKEY("costs.copay_gp", "currency", 0.0, ">= 0", costs.copay_gp,
+         "Patient copayment per GP consultation (out of pocket)",
+         "NHS: free at the point of use"),
+    FKEY("costs.copay_outpatient", "currency", 0.0, ">= 0", costs.copay_outpatient,
+         "Patient copayment per specialist attendance", "NHS: free at the point of use"),
+    FKEY("costs.copay_ed", "currency", 0.0, ">= 0", costs.copay_ed,
+         "Patient copayment per ED attendance", "NHS: free at the point of use"),
     {
         .path = "mortality.gompertz_slope",
         .type = SIM_CFG_FLOAT,
@@ -406,6 +749,7 @@ static const struct sim_cfg_key keys[] = {
                    "most deprived (HSE 2021); 2.25 reproduces that ratio (docs/model.md)",
                    onset_none, "", 1.20, 1.20, SRC_NUNES, sev_single, "",
                    util_htn, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(0, "hypertension", 0.05, 2.0, 0.5, 0.10, 0.30, "cardiology", 0.03, 0.50, 0.02, 3.0, 1),
     CONDITION_KEYS(1, "diabetes", prev_diabetes, prev_diabetes,
                    "evidence.md: diabetes (doctor-diagnosed): ~1% under 35, rising to ~16% at "
                    "75+ (HSE 2021); bands between interpolated (modelling choice)",
@@ -413,12 +757,14 @@ static const struct sim_cfg_key keys[] = {
                    util_diabetes,
                    "evidence.md: type 2 diabetes decrement -0.054 (Sullivan et al. 2011): "
                    "(0.79 - 0.054) / 0.79"),
+    CONDITION_CARE_KEYS(1, "diabetes", 0.30, 2.0, 0.4, 0.08, 0.30, "endocrinology", 0.06, 0.40, 0.03, 5.0, 1),
     CONDITION_KEYS(2, "chd", prev_chd, prev_chd,
                    "modelling choice: coronary heart disease alone, about half of "
                    "evidence.md's coronary heart disease or stroke ~8% of adults (Scottish "
                    "Health Survey 2013); rising steeply with age",
                    2.0, SRC_ASSUMED, onset_chd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_chd, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(2, "chd", 0.25, 2.0, 0.3, 0.30, 0.20, "cardiology", 0.12, 0.50, 0.25, 5.0, 1),
     CONDITION_KEYS(3, "heart_failure", prev_hf, prev_hf,
                    "evidence.md: heart failure: ~1 in 35 at 65-74, 1 in 15 at 75-84, 1 in 7 "
                    "at 85+ (Conrad et al. 2018); younger bands modelling choice",
@@ -433,11 +779,13 @@ static const struct sim_cfg_key keys[] = {
                    sev_hf, "modelling choice (NYHA class I-IV)", util_hf,
                    "evidence.md: heart failure by NYHA class I/II/III/IV 0.82 / 0.74 / 0.64 / "
                    "0.46 (Calvert et al. 2005; Goehler 2009), divided by 0.79, capped at 1"),
+    CONDITION_CARE_KEYS(3, "heart_failure", 0.60, 2.0, 0.4, 0.35, 0.10, "cardiology", 0.12, 0.45, 0.05, 9.0, 1),
     CONDITION_KEYS(4, "ckd", prev_ckd, prev_ckd,
                    "evidence.md: chronic kidney disease stage 3-5: 11% of adults 35+; 34-36% "
                    "at 75+ (PHE CKD prevalence model 2014; HSE 2016, 2021-22)",
                    1.5, SRC_ASSUMED, onset_ckd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_ckd, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(4, "ckd", 0.10, 1.8, 0.3, 0.15, 0.30, "general_medicine", 0.05, 0.50, 0.02, 7.0, 0),
     CONDITION_KEYS(5, "copd", prev_copd, prev_copd,
                    "evidence.md: COPD (doctor-diagnosed): ~4% of adults, rising steeply after "
                    "55 (Scottish Health Survey 2013); COPD prevalence, 65+: ~11% (CMS)",
@@ -445,21 +793,25 @@ static const struct sim_cfg_key keys[] = {
                    "modelling choice (GOLD stage 1-4)", util_copd,
                    "evidence.md: COPD by GOLD stage 2/3/4 0.787 / 0.750 / 0.647 "
                    "(Rutten-van Moelken 2006), divided by 0.79; stage 1 taken as no loss"),
+    CONDITION_CARE_KEYS(5, "copd", 0.80, 1.8, 0.4, 0.15, 0.35, "respiratory", 0.06, 0.45, 0.01, 6.0, 1),
     CONDITION_KEYS(6, "depression", prev_depression, prev_depression,
                    "evidence.md: depression prevalence, 65+: ~12% (CMS chronic conditions); "
                    "younger bands modelling choice",
                    2.0, SRC_ASSUMED, onset_depression, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_depression, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(6, "depression", 0.40, 2.0, 0.5, 0.03, 0.35, "mental_health", 0.08, 0.40, 0.0, 12.0, 0),
     CONDITION_KEYS(7, "dementia", prev_dementia, prev_dementia,
                    "evidence.md: dementia: 6.5% of people 65+; ~1.3% at 60-64, ~11% at "
                    "80-84, 30-40% at 90+ (CFAS II, Matthews et al. 2013; Dementia UK 2014)",
                    1.5, SRC_ASSUMED, onset_dementia, SRC_ASSUMED, 2.0, 2.0, SRC_ASSUMED,
                    sev_single, "", util_dementia, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(7, "dementia", 0.40, 1.5, 0.3, 0.25, 0.20, "mental_health", 0.05, 0.30, 0.0, 12.0, 0),
     CONDITION_KEYS(8, "cancer", prev_cancer, prev_cancer,
                    "evidence.md: cancer (active) prevalence, 65+: 8.6% (CMS chronic "
                    "conditions); age profile modelling choice",
                    1.2, SRC_ASSUMED, onset_none, "", 2.0, 2.0, SRC_ASSUMED, sev_single, "",
                    util_cancer, SRC_ASSUMED),
+    CONDITION_CARE_KEYS(8, "cancer", 0.50, 1.5, 0.3, 0.25, 0.15, "oncology", 0.30, 0.30, 0.30, 8.0, 0),
     {
         .path = "utility.norm",
         .type = SIM_CFG_FLOAT_ARRAY,

@@ -58,6 +58,17 @@ struct economics_params {
 #define PARAMS_CONDITIONS 9    /* chronic conditions; order of enum dis_condition */
 #define PARAMS_SEVERITIES 4    /* severity levels 1-4 (NYHA class, GOLD stage, ...) */
 #define PARAMS_ACTIVATIONS 4   /* patient activation levels 1-4 */
+#define PARAMS_SPECIALTIES 6   /* outpatient specialties; order of enum params_specialty */
+
+/* Outpatient specialties, in the order of the specialty choices in the table. */
+enum params_specialty {
+    PARAMS_CARDIOLOGY,
+    PARAMS_RESPIRATORY,
+    PARAMS_ENDOCRINOLOGY,
+    PARAMS_MENTAL_HEALTH,
+    PARAMS_ONCOLOGY,
+    PARAMS_GENERAL_MEDICINE
+};
 
 /* Who lives in the modelled area (group `population`). */
 struct population_params {
@@ -76,7 +87,92 @@ struct population_params {
 
 /* General practices (group `practices`). */
 struct practices_params {
-    int list_size; /* persons registered per practice */
+    int list_size;                      /* persons registered per practice */
+    double clinicians;                  /* GP (full-time equivalent) per practice */
+    int slots_per_clinician_day;        /* consultations a GP offers per working day */
+    double urgent_slot_share;           /* share of each day's slots kept for urgent
+                                         * (same-day) requests, fraction */
+    double review_interval_controlled_days;   /* routine chronic-care review interval when
+                                               * every condition is controlled, days */
+    double review_interval_uncontrolled_days; /* the same with an uncontrolled condition */
+    double review_multimorbidity_factor;      /* the interval is divided by
+                                               * 1 + factor * (conditions - 1) */
+    double gp_to_ed_probability;        /* an acute visit sends the person to the ED */
+    double other_referral_probability;  /* a visit for other need refers to general
+                                         * medicine */
+};
+
+/* How people respond to need (group `care_seeking`). */
+struct care_seeking_params {
+    double other_need_rate[PARAMS_AGE_BANDS]; /* episodes of acute need not due to a
+                                               * modelled condition, by age band, 1/year */
+    double other_self_care_share;      /* of those, managed at home, fraction */
+    double other_ed_share;             /* of those, taken straight to the ED, fraction */
+    double other_urgent_share;         /* of those seen by a GP, urgent requests, fraction */
+    double forgo_probability[PARAMS_ACTIVATIONS]; /* a non-emergency need is not taken to
+                                                   * care, by activation level 1-4 */
+    double forgo_exacerbation_hr;      /* exacerbation rate ratio while need is unmet */
+    double ed_if_gp_wait_days;         /* urgent need facing a GP wait over this goes to the
+                                        * ED with probability ed_if_gp_wait_share, days */
+    double ed_if_gp_wait_share;        /* see ed_if_gp_wait_days, fraction */
+    double multimorbidity_exacerbation_hr; /* exacerbation rate ratio per other condition */
+    double severity_exacerbation_hr;   /* exacerbation rate ratio per severity level above 1 */
+};
+
+/* Outpatient (specialist) clinics (group `outpatient`). */
+struct outpatient_params {
+    double capacity_per_1000_year[PARAMS_SPECIALTIES]; /* attendances offered per 1000
+                                                        * persons per year, by specialty */
+    double urgent_slot_share;          /* share of clinic slots kept for urgent referrals */
+    double followup_probability;       /* a visit books a follow-up, fraction */
+    double followup_interval_days;     /* follow-up booked this many days ahead, days */
+    double control_probability;        /* a visit brings the condition under control */
+    double other_elective_probability; /* a first visit for other need lists an elective
+                                        * admission, fraction */
+};
+
+/* Hospitals: emergency department, beds, stays, discharge (group `hospital`). */
+struct hospital_params {
+    double beds_per_1000;              /* acute beds per 1000 persons */
+    int catchment;                     /* persons per hospital */
+    double ed_admit_probability;       /* ED attendance for a severe exacerbation admitted */
+    double ed_admit_probability_other; /* ED attendance for other need admitted */
+    double other_los_days;             /* mean stay of an emergency admission for other
+                                        * need, days */
+    double los_shape;                  /* gamma shape of lengths of stay */
+    double elective_los_days;          /* mean stay of an elective admission, days */
+    double elective_capacity_per_1000_year; /* elective admissions scheduled per 1000
+                                             * persons per year */
+    double elective_bed_buffer;        /* share of beds an elective may not take */
+    double pressure_occupancy;         /* occupancy at or above which stays are shortened */
+    double pressure_los_factor;        /* stay multiplier under pressure */
+    double pressure_readmission_hr;    /* post-discharge exacerbation ratio after a stay
+                                        * shortened under pressure */
+    double post_discharge_days;        /* post-discharge window, days */
+    double post_discharge_hr;          /* exacerbation rate ratio in that window */
+    double admission_mortality_hr;     /* mortality hazard ratio during a stay */
+    double progression_probability;    /* an emergency admission for an exacerbation raises
+                                        * the condition's severity by one level */
+    double postacute_share_under_75;   /* discharged to post-acute care, under 75 */
+    double postacute_share_75plus;     /* the same, 75 and over */
+    double postacute_days;             /* mean post-acute stay, days */
+    double discharge_gp_followup_probability; /* a discharge books a GP review */
+    double discharge_gp_followup_days; /* that review is requested this many days after */
+};
+
+/* Unit costs and copayments (group `costs`), currency units per item. */
+struct costs_params {
+    double gp_visit;          /* general-practice consultation */
+    double outpatient_visit;  /* specialist clinic attendance */
+    double ed_attendance;     /* emergency department attendance */
+    double nonelective_spell; /* emergency admission, spell up to the trim point */
+    double trim_days;         /* days covered by the spell price, days */
+    double excess_bed_day;    /* each day beyond the trim point */
+    double elective_spell;    /* elective admission */
+    double postacute_day;     /* a day of post-acute (intermediate/nursing) care */
+    double copay_gp;          /* patient copayment per GP consultation */
+    double copay_outpatient;  /* per specialist attendance */
+    double copay_ed;          /* per ED attendance */
 };
 
 /* Background mortality (group `mortality`): Gompertz hazard a * exp(b * age) of a person
@@ -104,6 +200,18 @@ struct condition_params {
     double severity_shares[PARAMS_SEVERITIES]; /* shares of severity 1-4 at diagnosis,
                                                 * sums to 1 */
     double utility[PARAMS_SEVERITIES];         /* utility multiplier by severity, (0, 1] */
+    /* Care: exacerbations and the pathway of this condition. */
+    double exacerbation_rate;        /* exacerbations needing care when controlled, 1/year */
+    double uncontrolled_rr;          /* exacerbation rate ratio when uncontrolled */
+    double lapse_rate;               /* controlled -> uncontrolled without symptoms, 1/year */
+    double severe_share;             /* exacerbations needing emergency care, fraction */
+    double self_care_share;          /* exacerbations managed at home, fraction */
+    int specialty;                   /* enum params_specialty of its outpatient clinic */
+    double referral_probability;     /* a GP visit about it while uncontrolled refers */
+    double gp_control_probability;   /* a GP visit about it brings it under control */
+    double elective_probability;     /* a first specialist visit lists an elective admission */
+    double los_days;                 /* mean stay of an emergency admission for it, days */
+    int acsc;                        /* bool: ambulatory-care-sensitive condition */
 };
 
 /* Chronic conditions (group `disease`), indexed by enum dis_condition. */
@@ -124,6 +232,10 @@ struct model_params {
     struct economics_params economics;        /* discounting, currency, threshold */
     struct population_params population;      /* demography of the modelled area */
     struct practices_params practices;        /* general practices */
+    struct care_seeking_params care_seeking;  /* response to need */
+    struct outpatient_params outpatient;      /* specialist clinics */
+    struct hospital_params hospital;          /* ED, beds, stays, discharge */
+    struct costs_params costs;                /* unit costs and copayments */
     struct mortality_params mortality;        /* background mortality */
     struct disease_params disease;            /* chronic conditions */
     struct utility_params utility;            /* quality of life */
@@ -131,6 +243,9 @@ struct model_params {
 
 /* Scenario names of the conditions, in enum dis_condition order ("hypertension", ...). */
 extern const char *const params_condition_names[PARAMS_CONDITIONS];
+
+/* Scenario names of the specialties, in enum params_specialty order. */
+extern const char *const params_specialty_names[PARAMS_SPECIALTIES];
 
 /* Lower age limits of the PARAMS_AGE_BANDS bands, years (0, 15, 25, ..., 85). */
 extern const double params_age_band_lower[PARAMS_AGE_BANDS];

@@ -75,8 +75,13 @@ static void person_blank(struct person *p, double day)
     p->birth_day = day;
     p->last_day = day;
     p->rates_day = day;
+    p->exac_day = day;
     p->next_event = SIM_HANDLE_NONE;
+    p->gp_event = SIM_HANDLE_NONE;
+    p->op_event = SIM_HANDLE_NONE;
     p->mort_acute = 1.0f;
+    p->review_day = INFINITY;
+    p->discharge_day = -INFINITY;
     p->flags = POP_ALIVE;
 }
 
@@ -214,7 +219,7 @@ int pop_die(struct model *m, uint32_t id)
     m->counts.alive--;
     if (now >= m->warmup_end_day && now <= m->end_day)
         m->tally.deaths[pop_sex(p)][dis_age_step(pop_age(p, now))] += 1.0;
-    /* Later modules cancel the person's other pending events (appointments, stays) here. */
+    care_on_death(m, id);
     if (m->par.population.replace_deaths)
         return add_newborn(m, id);
     return 0;
@@ -241,6 +246,8 @@ void pop_accrue(struct model *m, struct person *p, double t0_day, double t1_day,
     p->qaly += u * years;
     p->qaly_disc += u * d;
     m->tally.person_years[pop_sex(p)][dis_age_step(pop_age(p, a))] += years;
+    if (pop_ncond(p) >= 2)
+        m->tally.person_years_mm2 += years;
 }
 
 double pop_life_years(const struct model *m, const struct person *p)
@@ -251,15 +258,36 @@ double pop_life_years(const struct model *m, const struct person *p)
     return b > a ? (b - a) / DIS_YEAR_DAYS : 0.0;
 }
 
-void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount)
+void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount,
+                  double out_of_pocket)
 {
     double now = m->ctx.now;
     if (id >= m->n_persons || (unsigned)s >= POP_NSECTORS || now < m->warmup_end_day ||
-        now > m->end_day)
+        now > m->end_day || !(amount >= 0.0) || !(amount < 1e15))
         return;
+    int64_t cents = llround(amount * 100.0);
+    int64_t oop = out_of_pocket > 0.0 ? llround(out_of_pocket * 100.0) : 0;
+    if (oop > cents)
+        oop = cents;
     struct person *p = &m->persons[id];
-    p->cost[s] += amount;
-    p->cost_disc += amount * exp(-m->disc_costs * (now - m->warmup_end_day) / DIS_YEAR_DAYS);
+    p->cost_cents += cents;
+    m->tally.cost_cents[s] += cents;
+    m->tally.oop_cents += oop;
+    p->cost_disc += (double)cents / 100.0 *
+                    exp(-m->disc_costs * (now - m->warmup_end_day) / DIS_YEAR_DAYS);
+}
+
+void pop_draw(const struct model *m, uint32_t id, int n, double *u)
+{
+    struct person *p = &m->persons[id];
+    struct sim_stream s;
+    sim_stream_init(&s, m->seed, m->replication, pop_stream_key(m, id), MODEL_PURPOSE_CARE);
+    /* A uniform takes two 32-bit words of the stream. */
+    if (p->ndraw)
+        sim_stream_seek(&s, (uint64_t)p->ndraw * 2);
+    for (int i = 0; i < n; i++)
+        u[i] = sim_stream_uniform(&s);
+    p->ndraw += (uint32_t)n;
 }
 
 void pop_count(struct model *m, uint32_t id, enum pop_counter which)

@@ -43,13 +43,20 @@ enum pop_counter {
 };
 
 /* person.flags bits. */
-#define POP_FEMALE 0x1u /* sex: set for women */
-#define POP_RURAL 0x2u  /* lives in a rural area */
-#define POP_ALIVE 0x4u  /* alive; cleared at death */
+#define POP_FEMALE 0x1u      /* sex: set for women */
+#define POP_RURAL 0x2u       /* lives in a rural area */
+#define POP_ALIVE 0x4u       /* alive; cleared at death */
+#define POP_UNMET 0x8u       /* a forgone need is unmet: exacerbations are more likely until
+                              * the next GP visit (care.h) */
+#define POP_IN_HOSPITAL 0x10u /* admitted or boarding for a bed */
+#define POP_PRESSURED 0x20u  /* the last stay was shortened under bed pressure */
+#define POP_LISTED 0x40u     /* on an elective waiting list */
+#define POP_STAY_ELECTIVE 0x80u /* person.stay: an elective stay */
 
-/* One person. Kept compact: 216 bytes, and with the 32-byte calendar entry of their one
- * pending event 248 bytes (tests/test_population.c checks the 256-byte budget). No random
- * stream state is kept: every draw has a fixed place in a keyed stream. */
+/* One person. Kept compact: 224 bytes, and with the 32-byte calendar entry of their
+ * personal event 256 bytes (tests/test_population.c checks the budget; appointments and
+ * stays are held by few persons at a time). No random stream state is kept: every draw
+ * has a fixed place in a keyed stream. */
 struct person {
     double birth_day;           /* day of birth relative to the run start (negative for
                                  * persons alive at the start) */
@@ -57,10 +64,17 @@ struct person {
                                  * accrued; the day of death once dead */
     double rates_day;           /* day since which the onset rates are unchanged: the onset
                                  * clocks hold their values at this day (disease.c) */
+    double exac_day;            /* day since which the exacerbation rates are unchanged: the
+                                 * clocks of present conditions hold their values at this
+                                 * day (disease.c) */
     sim_handle next_event;      /* the pending MODEL_EV_PERSON event, SIM_HANDLE_NONE while
                                  * it is being handled and after death */
-    double cost[POP_NSECTORS];  /* costs in the recording window by sector, currency,
-                                 * undiscounted */
+    sim_handle gp_event;        /* pending GP appointment, or discharge while in hospital
+                                 * (care.h); SIM_HANDLE_NONE when none */
+    sim_handle op_event;        /* pending specialist appointment; SIM_HANDLE_NONE when none */
+    int64_t cost_cents;         /* costs in the recording window, all sectors, in cents
+                                 * (hundredths of the currency unit), undiscounted; by sector
+                                 * in struct model_tally */
     double cost_disc;           /* all sectors, discounted to the window start, currency */
     double ly_disc;             /* life-years lived in the recording window, discounted
                                  * (continuously) to the window start; undiscounted ones
@@ -72,6 +86,10 @@ struct person {
                                  * before the run); +infinity while absent */
     float mort_acute;           /* acute-event mortality multiplier, 1 = none
                                  * (dis_set_acute_mortality) */
+    float review_day;           /* day of the next routine GP review; +infinity when none */
+    float discharge_day;        /* day of the last hospital discharge; -infinity when none */
+    uint32_t ndraw;             /* uniforms used so far from the person's care stream
+                                 * (pop_draw) */
     uint32_t practice;          /* index of the registered general practice */
     uint16_t conds;             /* set of present conditions, bit c = enum dis_condition */
     uint16_t controlled;        /* subset of conds that is controlled */
@@ -82,6 +100,8 @@ struct person {
     uint8_t activation;         /* patient activation level 1 (lowest) .. 4 */
     uint8_t flags;              /* POP_FEMALE, POP_RURAL, POP_ALIVE */
     uint8_t next_cand;          /* what the pending event is for (DIS_CAND_* or condition) */
+    uint8_t stay;               /* while in hospital: condition of the stay (CARE_OTHER for
+                                 * other need) | POP_STAY_ELECTIVE */
 };
 
 /* Severity level (1-4) of condition c; meaningful only while c is present. */
@@ -127,9 +147,20 @@ double pop_life_years(const struct model *m, const struct person *p);
  * to the recording window. The interval must lie within one year of age. */
 void pop_accrue(struct model *m, struct person *p, double t0_day, double t1_day, double u);
 
-/* Adds a cost incurred now by person id to sector s (in the recording window only, so
- * warm-up costs are not counted), undiscounted and discounted. For the pathway modules. */
-void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount);
+/* Adds the cost of a service person id receives now to sector s (in the recording window
+ * only, so warm-up costs are not counted): `amount` in total, of which the patient pays
+ * `out_of_pocket` (0 <= out_of_pocket <= amount) and the public payer the rest. Money is
+ * kept in whole cents (amounts are rounded to the cent once, here), so the sector totals
+ * and the sum over persons agree exactly. */
+void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount,
+                  double out_of_pocket);
+
+/* Fills u[0..n-1] with the next n uniforms (0, 1) of person id's care stream (seed,
+ * replication, stream key, MODEL_PURPOSE_CARE) and advances person.ndraw past them. Every
+ * draw of the care pathway comes from here, so a person's draws depend on how many they
+ * have used, not on what other persons did: the same person meets the same luck in two
+ * scenarios until their paths differ. n <= 8. */
+void pop_draw(const struct model *m, uint32_t id, int n, double *u);
 
 /* Counts one event of kind `which` for person id now (in the recording window only). */
 void pop_count(struct model *m, uint32_t id, enum pop_counter which);

@@ -1,0 +1,343 @@
+/* models/care.c — the care pathway's set-up and its front door: the providers of a
+ * replication, and what a person does when need arises (self-care, forgo, GP, ED). The
+ * providers' own work is in primary.c, outpatient.c and hospital.c (see care.h).
+ * Touches only the model it is given.
+ */
+#include "models/care.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/model.h"
+#include "models/population.h"
+
+#define WORKING_DAYS_PER_YEAR (52.0 * 5.0) /* clinics and practices open Monday-Friday */
+#define BOOK_OPEN 0.33                     /* first slot at about 08:00 */
+#define BOOK_HORIZON_DAYS 3660u            /* bookings may go up to ten years ahead */
+
+int care_in_window(const struct model *m)
+{
+    return m->ctx.now >= m->warmup_end_day && m->ctx.now <= m->end_day;
+}
+
+/* ---- Appointment books ------------------------------------------------------------------ */
+
+static int book_init(struct sim_book *b, uint32_t slots, struct sim_err *err)
+{
+    struct sim_book_cfg cfg = {
+        .slots = {slots, slots, slots, slots, slots, 0, 0},
+        .day0_weekday = 0,
+        .open_frac = BOOK_OPEN,
+        /* Slots of equal length over a ten-hour day, however many there are. */
+        .slot_days = slots ? (10.0 / 24.0) / slots : 0.01,
+        .start_day = 0,
+        .max_horizon_days = BOOK_HORIZON_DAYS,
+    };
+    return sim_book_init(b, &cfg, err);
+}
+
+int care_books_init(struct care_books *b, uint32_t slots, double urgent_share,
+                    struct sim_err *err)
+{
+    memset(b, 0, sizeof *b);
+    if (slots > SIM_BOOK_MAX_SLOTS)
+        return sim_err_set(err, SIM_EINVAL, "care: %u slots a day is more than one book "
+                                            "holds (%u)",
+                           slots, SIM_BOOK_MAX_SLOTS);
+    uint32_t urgent = (uint32_t)lround(slots * urgent_share);
+    if (urgent >= slots)
+        urgent = slots ? slots - 1 : 0;
+    int rc = book_init(&b->routine, slots - urgent, err);
+    if (rc)
+        return rc;
+    b->has_urgent = urgent > 0;
+    if (b->has_urgent && (rc = book_init(&b->urgent, urgent, err)) != 0) {
+        sim_book_fini(&b->routine);
+        b->has_urgent = 0;
+        return rc;
+    }
+    return 0;
+}
+
+void care_books_fini(struct care_books *b)
+{
+    sim_book_fini(&b->routine);
+    if (b->has_urgent)
+        sim_book_fini(&b->urgent);
+    memset(b, 0, sizeof *b);
+}
+
+/* Books the earliest slot of one book at a time >= earliest; its time, or -1 (none within
+ * the horizon, or out of memory: the request then goes unmet). */
+static double book_one(struct model *m, struct sim_book *b, double earliest, sim_booking *out)
+{
+    uint32_t today = sim_book_day_of(m->ctx.now), first = sim_book_day_of(earliest);
+    if (today > b->today && sim_book_advance(b, today, NULL) != 0)
+        return -1.0;
+    uint32_t day, slot;
+    if (sim_book_book(b, first, out, &day, &slot, NULL) != 1)
+        return -1.0;
+    double t = sim_book_slot_time(b, day, slot);
+    if (t < earliest) {
+        /* That day's slot has gone by: give it back and take the first from the next day. */
+        sim_book_cancel(b, *out);
+        if (sim_book_book(b, day + 1, out, &day, &slot, NULL) != 1)
+            return -1.0;
+        t = sim_book_slot_time(b, day, slot);
+    }
+    return t;
+}
+
+double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent)
+{
+    if (earliest < m->ctx.now)
+        earliest = m->ctx.now;
+    sim_booking hr = SIM_BOOKING_NONE, hu = SIM_BOOKING_NONE;
+    double tr = -1.0, tu = -1.0;
+    if (urgent && b->has_urgent) {
+        tu = book_one(m, &b->urgent, earliest, &hu);
+        /* A same-day or next-day urgent slot is as good as it gets. */
+        if (tu >= 0.0 && tu < floor(earliest) + 2.0)
+            return tu;
+    }
+    tr = book_one(m, &b->routine, earliest, &hr);
+    if (tu >= 0.0 && (tr < 0.0 || tu <= tr)) {
+        if (tr >= 0.0)
+            sim_book_cancel(&b->routine, hr);
+        return tu;
+    }
+    if (tu >= 0.0)
+        sim_book_cancel(&b->urgent, hu);
+    return tr;
+}
+
+/* ---- Set-up ---------------------------------------------------------------------------- */
+
+int care_init(struct model *m, struct sim_err *err)
+{
+    const struct model_params *par = &m->par;
+    struct care *cr = &m->care;
+    uint32_t n = m->n_start, list = (uint32_t)par->practices.list_size;
+    uint32_t catchment = (uint32_t)par->hospital.catchment;
+    cr->n_hospitals = n / catchment + (n % catchment != 0);
+    if (cr->n_hospitals == 0)
+        cr->n_hospitals = 1;
+    cr->practices = calloc(m->n_practices, sizeof *cr->practices);
+    cr->hospitals = calloc(cr->n_hospitals, sizeof *cr->hospitals);
+    if (!cr->practices || !cr->hospitals)
+        return sim_err_set(err, SIM_ENOMEM, "care: out of memory for providers");
+
+    for (uint32_t k = 0; k < m->n_practices; k++) {
+        struct care_practice *pr = &cr->practices[k];
+        uint32_t first = k * list;
+        pr->persons = n - first < list ? n - first : list;
+        uint32_t h = first / catchment;
+        pr->hospital = h < cr->n_hospitals ? h : cr->n_hospitals - 1;
+        cr->hospitals[pr->hospital].persons += pr->persons;
+        /* A practice smaller than a full list has proportionally fewer GPs. */
+        double slots = par->practices.clinicians * par->practices.slots_per_clinician_day *
+                       pr->persons / list;
+        uint32_t s = slots < 1.0 ? 1u : (uint32_t)lround(slots);
+        int rc = care_books_init(&pr->books, s, par->practices.urgent_slot_share, err);
+        if (rc)
+            return rc;
+    }
+    for (uint32_t h = 0; h < cr->n_hospitals; h++) {
+        struct care_hospital *ho = &cr->hospitals[h];
+        double per1000 = ho->persons / 1000.0;
+        double beds = par->hospital.beds_per_1000 * per1000;
+        ho->nbeds = beds < 1.0 ? 1u : (uint32_t)lround(beds);
+        int rc = sim_beds_init(&ho->beds, ho->nbeds, 0.0, err);
+        if (rc)
+            return rc;
+        for (int s = 0; s < PARAMS_SPECIALTIES; s++) {
+            double per_day = par->outpatient.capacity_per_1000_year[s] * per1000 /
+                             WORKING_DAYS_PER_YEAR;
+            uint32_t slots = per_day < 1.0 ? 1u : (uint32_t)lround(per_day);
+            rc = care_books_init(&ho->clinic[s], slots, par->outpatient.urgent_slot_share, err);
+            if (rc)
+                return rc;
+        }
+        ho->electives_per_day = par->hospital.elective_capacity_per_1000_year * per1000 /
+                                DIS_YEAR_DAYS;
+        /* The day's electives are admitted in the morning. */
+        if (sim_schedule_at(&m->ctx, 0.375, MODEL_EV_HOSPITAL_DAY, 0, h) == SIM_HANDLE_NONE)
+            return sim_err_set(err, m->ctx.failed, "%s", m->ctx.err.msg);
+    }
+    if (sim_schedule_at(&m->ctx, m->warmup_end_day, MODEL_EV_WINDOW, 0, 0) == SIM_HANDLE_NONE)
+        return sim_err_set(err, m->ctx.failed, "%s", m->ctx.err.msg);
+    for (uint32_t id = 0; id < n; id++)
+        care_person_start(m, id);
+    return 0;
+}
+
+void care_fini(struct model *m)
+{
+    struct care *cr = &m->care;
+    if (cr->practices)
+        for (uint32_t k = 0; k < m->n_practices; k++)
+            if (cr->practices[k].books.routine.days)
+                care_books_fini(&cr->practices[k].books);
+    if (cr->hospitals)
+        for (uint32_t h = 0; h < cr->n_hospitals; h++) {
+            struct care_hospital *ho = &cr->hospitals[h];
+            if (ho->nbeds)
+                sim_beds_fini(&ho->beds);
+            for (int s = 0; s < PARAMS_SPECIALTIES; s++)
+                if (ho->clinic[s].routine.days)
+                    care_books_fini(&ho->clinic[s]);
+            free(ho->list);
+        }
+    free(cr->practices);
+    free(cr->hospitals);
+    memset(cr, 0, sizeof *cr);
+}
+
+int care_window_start(struct model *m)
+{
+    struct care *cr = &m->care;
+    double now = m->ctx.now;
+    cr->window_bed_days0 = 0.0;
+    for (uint32_t h = 0; h < cr->n_hospitals; h++)
+        if (sim_queue_reset_stats(&cr->hospitals[h].beds.q, now, NULL) != 0)
+            return sim_err_set(&m->ctx.err, SIM_ESTATE, "care: window start out of order");
+    return 0;
+}
+
+double care_bed_occupancy(const struct model *m)
+{
+    const struct care *cr = &m->care;
+    double now = m->ctx.now, busy = 0.0, avail = 0.0;
+    if (now <= m->warmup_end_day)
+        return NAN;
+    for (uint32_t h = 0; h < cr->n_hospitals; h++) {
+        const struct sim_queue *q = &cr->hospitals[h].beds.q;
+        busy += sim_queue_busy_days(q, now);
+        avail += (double)cr->hospitals[h].nbeds * (now - q->t_reset);
+    }
+    return avail > 0.0 ? busy / avail : NAN;
+}
+
+/* ---- The front door --------------------------------------------------------------------- */
+
+int care_forgoes(struct model *m, uint32_t id)
+{
+    struct person *p = &m->persons[id];
+    double u;
+    pop_draw(m, id, 1, &u);
+    if (u >= m->par.care_seeking.forgo_probability[p->activation - 1])
+        return 0;
+    if (care_in_window(m))
+        m->care.tally.forgone += 1.0;
+    if (!(p->flags & POP_UNMET) && p->conds) {
+        dis_change_begin(m, id);
+        p->flags |= POP_UNMET;
+        dis_redraw(m, id);
+    } else {
+        p->flags |= POP_UNMET;
+    }
+    return 1;
+}
+
+void care_person_start(struct model *m, uint32_t id)
+{
+    struct person *p = &m->persons[id];
+    if (!p->conds)
+        return;
+    /* Reviews of the initial population are spread over one interval. */
+    care_set_review(m, id);
+    double u;
+    pop_draw(m, id, 1, &u);
+    p->review_day = (float)(m->ctx.now + u * ((double)p->review_day - m->ctx.now));
+    dis_redraw(m, id);
+}
+
+/* Marks condition c uncontrolled (an exacerbation that needs care shows control is lost). */
+static void lose_control(struct model *m, uint32_t id, int c)
+{
+    struct person *p = &m->persons[id];
+    if (!(p->controlled & (1u << c)))
+        return;
+    dis_change_begin(m, id);
+    p->controlled &= (uint16_t)~(1u << c);
+    dis_redraw(m, id);
+}
+
+int care_exacerbation(struct model *m, uint32_t id, int c)
+{
+    struct person *p = &m->persons[id];
+    if (care_in_window(m))
+        m->care.tally.exacerbations[c] += 1.0;
+    if (p->flags & POP_IN_HOSPITAL)
+        return 0;
+    const struct condition_params *cp = &m->par.disease.condition[c];
+    double u;
+    pop_draw(m, id, 1, &u);
+    if (u < cp->severe_share) {
+        lose_control(m, id, c);
+        return care_ed_attend(m, id, c);
+    }
+    if (u < cp->severe_share + cp->self_care_share) {
+        if (care_in_window(m))
+            m->care.tally.self_care += 1.0;
+        return 0;
+    }
+    lose_control(m, id, c);
+    if (care_forgoes(m, id))
+        return 0;
+    return care_gp_request(m, id, CARE_GP_ACUTE, c, 1, m->ctx.now);
+}
+
+int care_other_need(struct model *m, uint32_t id)
+{
+    struct person *p = &m->persons[id];
+    if (p->flags & POP_IN_HOSPITAL)
+        return 0;
+    const struct care_seeking_params *cs = &m->par.care_seeking;
+    double u[2];
+    pop_draw(m, id, 2, u);
+    if (u[0] < cs->other_self_care_share) {
+        if (care_in_window(m))
+            m->care.tally.self_care += 1.0;
+        return 0;
+    }
+    if (u[0] < cs->other_self_care_share + cs->other_ed_share)
+        return care_ed_attend(m, id, CARE_OTHER);
+    if (care_forgoes(m, id))
+        return 0;
+    return care_gp_request(m, id, CARE_GP_OTHER, CARE_OTHER, u[1] < cs->other_urgent_share,
+                           m->ctx.now);
+}
+
+int care_review_due(struct model *m, uint32_t id)
+{
+    struct person *p = &m->persons[id];
+    if (!p->conds)
+        return 0;
+    if (p->flags & POP_IN_HOSPITAL) {
+        /* Reviewed after discharge instead. */
+        care_set_review(m, id);
+        dis_redraw(m, id);
+        return 0;
+    }
+    if (care_forgoes(m, id)) {
+        care_set_review(m, id); /* invited again at the next interval */
+        dis_redraw(m, id);
+        return 0;
+    }
+    int rc = care_gp_request(m, id, CARE_GP_REVIEW, CARE_OTHER, 0, m->ctx.now);
+    if (rc == 0 && p->gp_event == SIM_HANDLE_NONE && !((double)p->review_day < INFINITY)) {
+        /* No slot within the horizon: invited again at the next interval. */
+        care_set_review(m, id);
+        dis_redraw(m, id);
+    }
+    return rc;
+}
+
+int care_diagnosis(struct model *m, uint32_t id, int c)
+{
+    if (m->persons[id].flags & POP_IN_HOSPITAL)
+        return 0;
+    return care_gp_request(m, id, CARE_GP_DIAGNOSIS, c, 0, m->ctx.now);
+}

@@ -1,0 +1,185 @@
+/* models/care.h — the care pathway: what happens when need arises, in general practice,
+ * in specialist clinics and in hospital, and the resources (appointment books, beds,
+ * waiting lists) whose capacity makes waits emerge.
+ *
+ * Need arrives from the person's clocks (disease.h): an exacerbation of a condition, an
+ * episode of other acute need, a routine review falling due, a new diagnosis. The person
+ * then chooses (care.c): self-care, forgo care (by activation; unmet need raises their
+ * exacerbation rate until they next see a GP), an urgent or routine GP request, or the
+ * emergency department. A request books the earliest free slot of the registered
+ * practice's book (primary.c); a GP visit treats uncontrolled conditions, refers to a
+ * specialist clinic, sends on to the ED, and sets the next review. A referral books the
+ * clinic of the condition's specialty at the practice's hospital (outpatient.c); a visit
+ * there treats, books follow-ups and lists elective admissions. The hospital (hospital.c)
+ * admits from the ED into a bed pool (boarding when full, shorter stays under pressure),
+ * admits electives from its list when a bed is free (cancelling when none), and discharges
+ * home or to post-acute care with a post-discharge window of raised risk, in which an
+ * emergency admission counts as a 30-day readmission.
+ *
+ * Each person has at most one pending GP appointment (or, in hospital, the discharge) and
+ * one specialist appointment, held by handle in struct person and cancelled at death and
+ * at emergency admission (their slots go unused). A request while one is pending is folded
+ * into it. Every random choice comes from the person's care stream (pop_draw). Costs go
+ * through pop_add_cost; counts of the recording window go into struct care_tally.
+ *
+ * Touches only the model it is given.
+ */
+#ifndef MODELS_CARE_H
+#define MODELS_CARE_H
+
+#include <stdint.h>
+
+#include "models/params.h"
+#include "sim/err.h"
+#include "sim/resource.h"
+
+struct model;
+
+#define CARE_OTHER 15 /* "condition" of other acute need (not a modelled condition) */
+
+/* Why a GP appointment was booked (aux of MODEL_EV_GP_VISIT, high byte; low byte the
+ * condition or CARE_OTHER). */
+enum care_gp_reason {
+    CARE_GP_REVIEW,    /* routine review of chronic conditions */
+    CARE_GP_DIAGNOSIS, /* a new diagnosis */
+    CARE_GP_ACUTE,     /* an exacerbation of the condition */
+    CARE_GP_OTHER,     /* other acute need */
+    CARE_GP_DISCHARGE  /* review after a hospital discharge or ED attendance */
+};
+
+/* A provider's bookable slots: routine and urgent (same-day) books. */
+struct care_books {
+    struct sim_book routine;
+    struct sim_book urgent;
+    int has_urgent; /* urgent slots exist */
+};
+
+struct care_practice {
+    struct care_books books;
+    uint32_t hospital; /* index of the hospital its patients use */
+    uint32_t persons;  /* persons registered at the start */
+};
+
+/* One entry of a hospital's elective waiting list. */
+struct care_listing {
+    uint32_t person;
+    float day;     /* listed on this day */
+    uint8_t cond;  /* condition, or CARE_OTHER */
+};
+
+struct care_hospital {
+    struct sim_beds beds;
+    uint32_t nbeds;
+    uint32_t persons;            /* catchment: persons registered at its practices */
+    struct care_books clinic[PARAMS_SPECIALTIES]; /* outpatient clinics */
+    struct care_listing *list;   /* elective waiting list, a ring (FIFO) */
+    uint32_t list_head, list_len, list_cap;
+    uint32_t listed;             /* living persons on the list (entries of the dead are
+                                  * dropped when they reach the head) */
+    double electives_per_day;    /* scheduled elective admissions per day */
+    double elective_carry;       /* fraction of an admission carried to the next day */
+};
+
+/* Counts and sums over the recording window. */
+struct care_tally {
+    double gp_visits, gp_visits_mm2;   /* GP consultations; of persons with 2+ conditions */
+    double gp_referrals;               /* GP consultations ending in a referral */
+    double gp_requests;                /* GP appointments booked */
+    double gp_wait_days;               /* sum of waits (booking to appointment) */
+    double gp_missed;                  /* appointments cancelled by death or admission */
+    double forgone;                    /* needs not taken to care */
+    double self_care;                  /* needs managed at home */
+    double op_visits, op_first;        /* specialist attendances; first ones */
+    double op_referrals;               /* referrals booked */
+    double op_wait_days;               /* sum of waits, referral to first visit */
+    double ed_visits;                  /* ED attendances */
+    double admissions_emergency, admissions_elective, admissions_avoidable;
+    double readmissions_30d;           /* emergency admissions within the window after a
+                                        * discharge */
+    double discharges, discharges_alive; /* stays ended (alive: discharged) */
+    double bed_days;                   /* length of stay summed over discharges */
+    double postacute;                  /* discharges to post-acute care */
+    double boarded;                    /* emergency admissions that waited for a bed */
+    double boarding_days;              /* their waits */
+    double elective_cancelled;         /* electives cancelled for want of a bed */
+    double elective_wait_days;         /* sum of waits, listing to admission */
+    double deaths_in_hospital;
+    double exacerbations[PARAMS_CONDITIONS]; /* exacerbations (needing care or not) */
+};
+
+/* Everything the pathway keeps for one replication (struct model.care). */
+struct care {
+    struct care_practice *practices;  /* m->n_practices */
+    struct care_hospital *hospitals;  /* n_hospitals */
+    uint32_t n_hospitals;
+    double window_bed_days0;          /* busy bed-days at the window start (all hospitals) */
+    struct care_tally tally;
+};
+
+/* Sets up practices, clinics and hospitals for the initial population and schedules the
+ * daily hospital events and the window start. Call after pop_init. Returns 0 or SIM_E*. */
+int care_init(struct model *m, struct sim_err *err);
+void care_fini(struct model *m);
+
+/* The first routine review of a person present at time 0 (after their history). */
+void care_person_start(struct model *m, uint32_t id);
+
+/* Need arising from the person's clocks (called by disease.c). Return 0 or SIM_E*. */
+int care_exacerbation(struct model *m, uint32_t id, int c);
+int care_other_need(struct model *m, uint32_t id);
+int care_review_due(struct model *m, uint32_t id);
+int care_diagnosis(struct model *m, uint32_t id, int c);
+
+/* The person has just died: cancels their appointments and stay, frees their bed. */
+void care_on_death(struct model *m, uint32_t id);
+
+/* Event handlers (model.c). */
+int care_gp_visit(struct model *m, uint32_t id, uint16_t aux);
+int care_op_visit(struct model *m, uint32_t id, uint16_t aux);
+int care_discharge(struct model *m, uint32_t id, uint16_t aux);
+int care_hospital_day(struct model *m, uint32_t hospital);
+int care_window_start(struct model *m);
+
+/* Bed occupancy over the recording window so far (busy bed-days / bed-days), all
+ * hospitals; NaN before the window. */
+double care_bed_occupancy(const struct model *m);
+
+/* ---- Between the pathway files ---------------------------------------------------------- */
+
+/* 1 when the recording window is open now. */
+int care_in_window(const struct model *m);
+
+/* Sets up a provider's books with `slots` per working day (Monday-Friday), of which a
+ * share `urgent_share` are urgent. */
+int care_books_init(struct care_books *b, uint32_t slots, double urgent_share,
+                    struct sim_err *err);
+void care_books_fini(struct care_books *b);
+
+/* Books the earliest slot at or after `earliest` (days; at least now): urgent requests
+ * take the earlier of the urgent and routine books. Returns the appointment time, or a
+ * negative value when no slot is free within the horizon. */
+double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent);
+
+/* A GP request for person id (primary.c): books and schedules the appointment unless one
+ * is pending or the person is in hospital. `urgent` requests may divert to the ED when
+ * the wait is long. Returns 0 or SIM_E*. */
+int care_gp_request(struct model *m, uint32_t id, enum care_gp_reason why, int cond,
+                    int urgent, double earliest);
+
+/* A referral to the clinic of `cond` (or general medicine for CARE_OTHER) (outpatient.c). */
+int care_refer(struct model *m, uint32_t id, int cond, int urgent);
+
+/* An ED attendance (hospital.c); `cond` the condition or CARE_OTHER. */
+int care_ed_attend(struct model *m, uint32_t id, int cond);
+
+/* Puts the person on their hospital's elective list (no-op when listed). */
+int care_list_elective(struct model *m, uint32_t id, int cond);
+
+/* Forgoes non-emergency care? Draws from the person's stream; on yes counts it and marks
+ * the need unmet. */
+int care_forgoes(struct model *m, uint32_t id);
+
+/* Sets the next routine review after a contact (primary.c). */
+void care_set_review(struct model *m, uint32_t id);
+
+#endif

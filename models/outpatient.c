@@ -1,0 +1,85 @@
+/* models/outpatient.c — specialist clinics: referrals book the clinic of the condition's
+ * specialty at the practice's hospital (urgent referrals the urgent slots); a visit
+ * treats the condition, books follow-ups and lists elective admissions. The clinic's
+ * waiting list is its book of future appointments, so waits emerge from capacity. See
+ * care.h for the pathway as a whole. Touches only the model it is given.
+ */
+#include "models/care.h"
+
+#include <math.h>
+
+#include "models/model.h"
+#include "models/population.h"
+
+#define OP_FIRST 0x8000u /* aux of MODEL_EV_OP_VISIT: a first visit (else a follow-up) */
+
+/* Books a visit to specialty s for person id at or after `earliest`; aux as for the
+ * event. Returns the wait in days, or a negative value when nothing was booked. */
+static double book_visit(struct model *m, uint32_t id, int s, int urgent, double earliest,
+                         uint16_t aux)
+{
+    struct person *p = &m->persons[id];
+    if (p->op_event != SIM_HANDLE_NONE || (p->flags & POP_IN_HOSPITAL))
+        return -1.0;
+    uint32_t h = m->care.practices[p->practice].hospital;
+    double t = care_books_book(m, &m->care.hospitals[h].clinic[s], earliest, urgent);
+    if (t < 0.0)
+        return -1.0;
+    p->op_event = sim_schedule_at(&m->ctx, t, MODEL_EV_OP_VISIT, aux, id);
+    return t - m->ctx.now;
+}
+
+static int specialty_of(const struct model *m, int cond)
+{
+    return cond < DIS_COUNT ? m->par.disease.condition[cond].specialty : PARAMS_GENERAL_MEDICINE;
+}
+
+int care_refer(struct model *m, uint32_t id, int cond, int urgent)
+{
+    int s = specialty_of(m, cond);
+    double wait = book_visit(m, id, s, urgent, m->ctx.now,
+                             (uint16_t)(OP_FIRST | (unsigned)s << 8 | (unsigned)cond));
+    if (wait >= 0.0 && care_in_window(m)) {
+        m->care.tally.op_referrals += 1.0;
+        m->care.tally.op_wait_days += wait;
+    }
+    return m->ctx.failed;
+}
+
+int care_op_visit(struct model *m, uint32_t id, uint16_t aux)
+{
+    struct person *p = &m->persons[id];
+    p->op_event = SIM_HANDLE_NONE;
+    const struct model_params *par = &m->par;
+    int first = (aux & OP_FIRST) != 0, s = (aux >> 8) & 0x7f, cond = aux & 0xff;
+    if (care_in_window(m)) {
+        m->care.tally.op_visits += 1.0;
+        if (first)
+            m->care.tally.op_first += 1.0;
+    }
+    pop_count(m, id, POP_OUTPATIENT_VISITS);
+    pop_add_cost(m, id, POP_OUTPATIENT, par->costs.outpatient_visit,
+                 fmin(par->costs.copay_outpatient, par->costs.outpatient_visit));
+    double u[3];
+    pop_draw(m, id, 3, u);
+    if (cond < DIS_COUNT && (p->conds & ~p->controlled & (1u << cond)) &&
+        u[0] < par->outpatient.control_probability) {
+        dis_change_begin(m, id);
+        p->controlled |= (uint16_t)(1u << cond);
+        care_set_review(m, id);
+        dis_redraw(m, id);
+    }
+    if (first) {
+        double list = cond < DIS_COUNT ? par->disease.condition[cond].elective_probability
+                                       : par->outpatient.other_elective_probability;
+        if (u[1] < list) {
+            int rc = care_list_elective(m, id, cond);
+            if (rc)
+                return rc;
+        }
+    }
+    if (u[2] < par->outpatient.followup_probability)
+        book_visit(m, id, s, 0, m->ctx.now + par->outpatient.followup_interval_days,
+                   (uint16_t)((unsigned)s << 8 | (unsigned)cond));
+    return m->ctx.failed;
+}

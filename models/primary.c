@@ -1,0 +1,114 @@
+/* models/primary.c — general practice: booking GP appointments in the registered
+ * practice's book, and what a consultation does (treat, refer, send to the ED, set the
+ * next review). See care.h for the pathway as a whole.
+ * Touches only the model it is given.
+ */
+#include "models/care.h"
+
+#include <math.h>
+
+#include "models/model.h"
+#include "models/population.h"
+
+void care_set_review(struct model *m, uint32_t id)
+{
+    struct person *p = &m->persons[id];
+    if (!p->conds) {
+        p->review_day = INFINITY;
+        return;
+    }
+    const struct practices_params *pp = &m->par.practices;
+    int uncontrolled = (p->conds & ~p->controlled) != 0;
+    double interval = uncontrolled ? pp->review_interval_uncontrolled_days
+                                   : pp->review_interval_controlled_days;
+    interval /= 1.0 + pp->review_multimorbidity_factor * (pop_ncond(p) - 1);
+    p->review_day = (float)(m->ctx.now + interval);
+}
+
+int care_gp_request(struct model *m, uint32_t id, enum care_gp_reason why, int cond,
+                    int urgent, double earliest)
+{
+    struct person *p = &m->persons[id];
+    if ((p->flags & POP_IN_HOSPITAL) || p->gp_event != SIM_HANDLE_NONE)
+        return 0; /* in hospital, or folded into the appointment already booked */
+    struct care_practice *pr = &m->care.practices[p->practice];
+    double t = care_books_book(m, &pr->books, earliest, urgent);
+    if (t < 0.0)
+        return 0; /* no slot within the horizon: the request goes unmet */
+    double wait = t - m->ctx.now;
+    if (urgent && why == CARE_GP_ACUTE &&
+        wait > m->par.care_seeking.ed_if_gp_wait_days) {
+        double u;
+        pop_draw(m, id, 1, &u);
+        if (u < m->par.care_seeking.ed_if_gp_wait_share)
+            return care_ed_attend(m, id, cond); /* the slot stays booked: unused */
+    }
+    if (care_in_window(m)) {
+        m->care.tally.gp_requests += 1.0;
+        m->care.tally.gp_wait_days += wait;
+    }
+    p->gp_event = sim_schedule_at(&m->ctx, t, MODEL_EV_GP_VISIT,
+                                  (uint16_t)((unsigned)why << 8 | (unsigned)cond), id);
+    return m->ctx.failed;
+}
+
+int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
+{
+    struct person *p = &m->persons[id];
+    p->gp_event = SIM_HANDLE_NONE;
+    const struct model_params *par = &m->par;
+    enum care_gp_reason why = (enum care_gp_reason)(aux >> 8);
+    int cond = aux & 0xff;
+    int in_window = care_in_window(m);
+    if (in_window) {
+        m->care.tally.gp_visits += 1.0;
+        if (pop_ncond(p) >= 2)
+            m->care.tally.gp_visits_mm2 += 1.0;
+    }
+    pop_count(m, id, POP_GP_VISITS);
+    pop_add_cost(m, id, POP_PRIMARY, par->costs.gp_visit,
+                 fmin(par->costs.copay_gp, par->costs.gp_visit));
+
+    /* Which conditions the consultation is about: all uncontrolled ones at a review, the
+     * exacerbated one at an acute visit, the new one at a diagnosis. */
+    unsigned about = 0;
+    if (why == CARE_GP_REVIEW || why == CARE_GP_DISCHARGE)
+        about = p->conds & ~p->controlled;
+    else if ((why == CARE_GP_ACUTE || why == CARE_GP_DIAGNOSIS) && cond < DIS_COUNT)
+        about = p->conds & (1u << cond);
+
+    dis_change_begin(m, id);
+    p->flags &= (uint8_t)~POP_UNMET;
+    int refer = -1;
+    for (unsigned cs = about; cs; cs &= cs - 1) {
+        int c = __builtin_ctz(cs);
+        const struct condition_params *cp = &par->disease.condition[c];
+        double u[2];
+        pop_draw(m, id, 2, u);
+        if (!(p->controlled & (1u << c)) && u[0] < cp->gp_control_probability)
+            p->controlled |= (uint16_t)(1u << c);
+        /* Still uncontrolled, or newly diagnosed: the GP may refer. */
+        int candidate = !(p->controlled & (1u << c)) || why == CARE_GP_DIAGNOSIS;
+        if (refer < 0 && candidate && u[1] < cp->referral_probability)
+            refer = c;
+    }
+    care_set_review(m, id);
+    dis_redraw(m, id);
+
+    double u[2];
+    pop_draw(m, id, 2, u);
+    if (why == CARE_GP_OTHER && u[0] < par->practices.other_referral_probability)
+        refer = CARE_OTHER;
+    if (refer >= 0) {
+        if (in_window)
+            m->care.tally.gp_referrals += 1.0;
+        int urgent = refer == DIS_CANCER || why == CARE_GP_ACUTE;
+        int rc = care_refer(m, id, refer, urgent);
+        if (rc)
+            return rc;
+    }
+    if ((why == CARE_GP_ACUTE || why == CARE_GP_OTHER) &&
+        u[1] < par->practices.gp_to_ed_probability)
+        return care_ed_attend(m, id, why == CARE_GP_ACUTE ? cond : CARE_OTHER);
+    return 0;
+}
