@@ -94,6 +94,7 @@ struct care_tally {
     double op_wait_days;               /* sum of waits, referral to first visit */
     double ed_visits;                  /* ED attendances */
     double admissions_emergency, admissions_elective, admissions_avoidable;
+    double relapses;                   /* post-discharge relapses (back to the ED) */
     double readmissions_30d;           /* emergency admissions within the window after a
                                         * discharge */
     double discharges, discharges_alive; /* stays ended (alive: discharged) */
@@ -129,6 +130,7 @@ int care_exacerbation(struct model *m, uint32_t id, int c);
 int care_other_need(struct model *m, uint32_t id);
 int care_review_due(struct model *m, uint32_t id);
 int care_diagnosis(struct model *m, uint32_t id, int c);
+int care_relapse(struct model *m, uint32_t id); /* after a discharge: back to the ED */
 
 /* The person has just died: cancels their appointments and stay, frees their bed. */
 void care_on_death(struct model *m, uint32_t id);

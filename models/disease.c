@@ -433,6 +433,11 @@ double dis_utility(const struct model *m, const struct person *p, int k)
     return u;
 }
 
+static int in_post_discharge(const struct model *m, const struct person *p)
+{
+    return p->exac_day < (double)p->discharge_day + m->par.hospital.post_discharge_days;
+}
+
 double dis_exacerbation_rate(const struct model *m, const struct person *p, int c,
                              double *lapse)
 {
@@ -454,9 +459,7 @@ double dis_exacerbation_rate(const struct model *m, const struct person *p, int 
         r *= pow(cs->severity_exacerbation_hr, sev);
     if (p->flags & POP_UNMET)
         r *= cs->forgo_exacerbation_hr;
-    /* The window is judged at exac_day, the start of the stretch the rate applies to; the
-     * step at its end (next_candidate) syncs the clocks there. */
-    if (p->exac_day < (double)p->discharge_day + m->par.hospital.post_discharge_days) {
+    if (in_post_discharge(m, p)) {
         r *= m->par.hospital.post_discharge_hr;
         if (p->flags & POP_PRESSURED)
             r *= m->par.hospital.pressure_readmission_hr;
@@ -464,8 +467,18 @@ double dis_exacerbation_rate(const struct model *m, const struct person *p, int 
     return r;
 }
 
-double dis_other_need_rate(const struct model *m, int k)
+/* 1 while person p is in the post-discharge window at the start of the stretch their care
+ * rates apply to (exac_day); the step at its end (next_candidate) syncs the clocks there. */
+double dis_other_need_rate(const struct model *m, const struct person *p, double *relapse)
 {
+    *relapse = 0.0;
+    if (p->flags & POP_IN_HOSPITAL)
+        return 0.0;
+    const struct hospital_params *hp = &m->par.hospital;
+    if (in_post_discharge(m, p))
+        *relapse = hp->relapse_rate * ((p->flags & POP_PRESSURED) ? hp->pressure_readmission_hr
+                                                                  : 1.0);
+    int k = dis_age_step(pop_age(p, p->exac_day > 0.0 ? p->exac_day : 0.0));
     int band = PARAMS_AGE_BANDS - 1;
     while (band > 0 && k < params_age_band_lower[band])
         band--;
@@ -528,13 +541,6 @@ static void sync_onsets(const struct model *m, struct person *p, double day)
         double left = p->clock[c] - onset_rate(m->tables, p, c, k) * years;
         p->clock[c] = left > 0.0 ? (float)left : 0.0f;
     }
-    /* Other acute need runs from time 0 on, with the onset clocks (its rate is by age). */
-    double from = p->rates_day > 0.0 ? p->rates_day : 0.0;
-    if (day > from) {
-        double left = p->clock[DIS_CLOCK_OTHER] -
-                      dis_other_need_rate(m, k) * (day - from) / DIS_YEAR_DAYS;
-        p->clock[DIS_CLOCK_OTHER] = left > 0.0 ? (float)left : 0.0f;
-    }
     p->rates_day = day;
 }
 
@@ -552,6 +558,9 @@ static void sync_exac(const struct model *m, struct person *p, double day)
             double left = p->clock[c] - r * years;
             p->clock[c] = left > 0.0 ? (float)left : 0.0f;
         }
+        double relapse, r = dis_other_need_rate(m, p, &relapse) + relapse;
+        double left = p->clock[DIS_CLOCK_OTHER] - r * years;
+        p->clock[DIS_CLOCK_OTHER] = left > 0.0 ? (float)left : 0.0f;
     }
     p->exac_day = day;
 }
@@ -567,9 +576,11 @@ static void run_death_clock(const struct model *m, struct person *p, double t0, 
     p->clock[DIS_CLOCK_DEATH] = left > 0.0 ? (float)left : 0.0f;
 }
 
-/* Earliest candidate time (>= now) of the person's next event, and what it is for. */
+/* Earliest candidate time (>= now) of the person's next event, and what it is for. The
+ * death clock holds its value at clock_day (<= now; no mortality change in between), so
+ * the time of death does not depend on when the event is drawn. */
 static double next_candidate(const struct model *m, const struct person *p, double now,
-                             int *cand_out)
+                             double clock_day, int *cand_out)
 {
     const struct dis_tables *t = m->tables;
     /* Onset rates are those of the age step at rates_day until the birthday step event
@@ -613,10 +624,9 @@ static double next_candidate(const struct model *m, const struct person *p, doub
                 }
             }
         }
-        double r = dis_other_need_rate(m, k);
+        double relapse, r = dis_other_need_rate(m, p, &relapse) + relapse;
         if (r > 0.0) {
-            double from = p->rates_day > 0.0 ? p->rates_day : 0.0;
-            double when = from + p->clock[DIS_CLOCK_OTHER] / r * DIS_YEAR_DAYS;
+            double when = p->exac_day + p->clock[DIS_CLOCK_OTHER] / r * DIS_YEAR_DAYS;
             if (when < best) {
                 best = when;
                 cand = DIS_CAND_OTHER;
@@ -628,13 +638,13 @@ static double next_candidate(const struct model *m, const struct person *p, doub
         }
     }
     double b = t->gompertz_b, clock = p->clock[DIS_CLOCK_DEATH];
-    double level = t->gompertz_a[pop_sex(p)] * dis_mortality_multiplier(m, p, now) *
-                   exp(b * pop_age(p, now)); /* hazard now, per year */
-    double span = (best - now) / DIS_YEAR_DAYS;
+    double level = t->gompertz_a[pop_sex(p)] * dis_mortality_multiplier(m, p, clock_day) *
+                   exp(b * pop_age(p, clock_day)); /* hazard at clock_day, per year */
+    double span = (best - clock_day) / DIS_YEAR_DAYS;
     /* Up to `best` (at most a year away) the hazard stays below level * e^b: when the clock
      * holds more than that can use, death is not next and needs no inversion. */
     if (!(span <= 1.0 && clock > level * span * t->gompertz_eb)) {
-        double when = now + dis_gompertz_years(level, b, 0.0, clock) * DIS_YEAR_DAYS;
+        double when = clock_day + dis_gompertz_years(level, b, 0.0, clock) * DIS_YEAR_DAYS;
         if (when < best) {
             best = when;
             cand = DIS_CAND_DEATH;
@@ -693,7 +703,7 @@ static unsigned live_history(struct model *m, struct person *p, uint64_t key)
         double now = p->birth_day;
         for (;;) {
             int cand;
-            double next = next_candidate(m, p, now, &cand);
+            double next = next_candidate(m, p, now, now, &cand);
             if (next >= 0.0) {
                 run_death_clock(m, p, now, 0.0);
                 return attempt + 1;
@@ -745,7 +755,6 @@ void dis_sync_onsets(struct model *m, uint32_t id)
 
 void dis_change_begin(struct model *m, uint32_t id)
 {
-    dis_advance(m, id);
     sync_exac(m, &m->persons[id], m->ctx.now);
 }
 
@@ -753,7 +762,8 @@ void dis_redraw(struct model *m, uint32_t id)
 {
     struct person *p = &m->persons[id];
     int cand;
-    double best = next_candidate(m, p, m->ctx.now, &cand);
+    double clock_day = p->last_day < m->ctx.now ? p->last_day : m->ctx.now;
+    double best = next_candidate(m, p, m->ctx.now, clock_day, &cand);
     p->next_cand = (uint8_t)cand;
     if (p->next_event != SIM_HANDLE_NONE &&
         sim_calendar_reschedule(&m->ctx.cal, p->next_event, best))
@@ -790,17 +800,27 @@ int dis_person_event(struct model *m, uint32_t id)
         return 0;
     }
     p->next_event = SIM_HANDLE_NONE; /* it has just fired */
-    dis_advance(m, id);
     int cand = p->next_cand;
+    /* Care events (other need, reviews, exacerbations) change neither mortality nor
+     * utility by themselves, so they leave the death clock and the accrual alone: how
+     * often care happens then cannot move a death by rounding. */
+    int care_event = cand == DIS_CAND_OTHER || cand == DIS_CAND_REVIEW ||
+                     (cand < DIS_COUNT && (p->conds & (1u << cand)));
+    if (!care_event)
+        dis_advance(m, id);
     if (cand == DIS_CAND_DEATH)
         return pop_die(m, id);
     double now = m->ctx.now;
     if (cand == DIS_CAND_OTHER) {
-        sync_onsets(m, p, now);
-        double u;
-        pop_draw(m, id, 1, &u);
-        p->clock[DIS_CLOCK_OTHER] = (float)-log(u);
+        /* Other need or, in a post-discharge window, a relapse: in proportion to rates. */
+        double relapse, r = dis_other_need_rate(m, p, &relapse);
+        sync_exac(m, p, now);
+        double u[2];
+        pop_draw(m, id, 2, u);
+        p->clock[DIS_CLOCK_OTHER] = (float)-log(u[1]);
         dis_redraw(m, id);
+        if (u[0] * (r + relapse) < relapse)
+            return care_relapse(m, id);
         return care_other_need(m, id);
     }
     if (cand == DIS_CAND_REVIEW) {
@@ -837,6 +857,7 @@ int dis_set_acute_mortality(struct model *m, uint32_t id, double multiplier)
         return SIM_EINVAL;
     if (!(multiplier > 0.0) || !isfinite(multiplier) || multiplier > 3.0e38)
         return SIM_EINVAL;
+    dis_advance(m, id);
     dis_change_begin(m, id);
     m->persons[id].mort_acute = (float)multiplier;
     dis_redraw(m, id);

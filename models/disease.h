@@ -28,8 +28,9 @@
  * happened, and an exacerbation goes to the care pathway (care.h). These rates depend on
  * control, severity, the number of conditions, unmet need and the post-discharge window,
  * never on age, and are run down from person.exac_day, separately from the onset clocks,
- * so care never moves an onset. The clock of other acute need runs at a rate by age band
- * with the onset clocks. A routine review falls due at person.review_day.
+ * so care never moves an onset. The clock of other acute need runs with them at a rate by
+ * age band (synced at birthdays), plus a relapse hazard in the window after a discharge.
+ * A routine review falls due at person.review_day.
  *
  * Calibration (docs/model.md). Prevalence p(a) by age band is read at band middles and
  * interpolated linearly (from 0 at age 0, flat after 90). A person's onset hazard is
@@ -183,12 +184,16 @@ int dis_set_acute_mortality(struct model *m, uint32_t id, double multiplier);
 double dis_exacerbation_rate(const struct model *m, const struct person *p, int c,
                              double *lapse);
 
-/* Acute need not due to a condition, per year, at age step k. */
-double dis_other_need_rate(const struct model *m, int k);
+/* Acute need not due to a condition, per year, by the age band of the person at
+ * exac_day, and (through *relapse) the hazard of a relapse in a post-discharge window;
+ * both 0 while in hospital. They share the clock DIS_CLOCK_OTHER. */
+double dis_other_need_rate(const struct model *m, const struct person *p, double *relapse);
 
-/* Before changing anything the exacerbation rates, mortality or utility depend on (control,
- * severity, flags, mort_acute, discharge_day): brings the person up to now with the old
- * ones. After the change, dis_redraw. */
+/* Before changing anything the care clocks' rates depend on (control, severity, flags,
+ * discharge_day): runs those clocks down to now at the old rates. A change that also moves
+ * mortality or utility (severity, mort_acute) calls dis_advance first. After the change,
+ * dis_redraw. Other changes never touch the death clock, so care that changes no hazard
+ * leaves deaths bit for bit the same. */
 void dis_change_begin(struct model *m, uint32_t id);
 
 /* Marks condition c of the person controlled (1) or not (0), e.g. after a GP review, and

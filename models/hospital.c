@@ -60,6 +60,7 @@ static int admit(struct model *m, uint32_t id)
     struct person *p = &m->persons[id];
     struct care_hospital *ho = hospital_of(m, id);
     cancel_appointments(m, id);
+    dis_advance(m, id);
     dis_change_begin(m, id);
     p->flags |= POP_IN_HOSPITAL;
     if (!(p->stay & POP_STAY_ELECTIVE))
@@ -93,6 +94,7 @@ static int admit_emergency(struct model *m, uint32_t id, int cond)
         pop_draw(m, id, 1, &u);
         int level = pop_severity(p, cond);
         if (u < m->par.hospital.progression_probability && level < 4) {
+            dis_advance(m, id);
             dis_change_begin(m, id);
             p->severity += 1u << (2 * cond);
             dis_redraw(m, id);
@@ -102,7 +104,8 @@ static int admit_emergency(struct model *m, uint32_t id, int cond)
     return admit(m, id);
 }
 
-int care_ed_attend(struct model *m, uint32_t id, int cond)
+/* An ED attendance admitted with probability admit_p. */
+static int ed_attend(struct model *m, uint32_t id, int cond, double admit_p)
 {
     struct person *p = &m->persons[id];
     if (p->flags & POP_IN_HOSPITAL)
@@ -115,8 +118,6 @@ int care_ed_attend(struct model *m, uint32_t id, int cond)
                  fmin(par->costs.copay_ed, par->costs.ed_attendance));
     double u[2];
     pop_draw(m, id, 2, u);
-    double admit_p = cond < DIS_COUNT ? par->hospital.ed_admit_probability
-                                      : par->hospital.ed_admit_probability_other;
     if (u[0] < admit_p)
         return admit_emergency(m, id, cond);
     /* Home from the ED: a GP review may follow. */
@@ -124,6 +125,21 @@ int care_ed_attend(struct model *m, uint32_t id, int cond)
         return care_gp_request(m, id, CARE_GP_DISCHARGE, cond, 0,
                                m->ctx.now + par->hospital.discharge_gp_followup_days);
     return 0;
+}
+
+int care_ed_attend(struct model *m, uint32_t id, int cond)
+{
+    const struct hospital_params *hp = &m->par.hospital;
+    return ed_attend(m, id, cond,
+                     cond < DIS_COUNT ? hp->ed_admit_probability : hp->ed_admit_probability_other);
+}
+
+int care_relapse(struct model *m, uint32_t id)
+{
+    if (care_in_window(m))
+        m->care.tally.relapses += 1.0;
+    int stay = m->persons[id].stay & 0x7f;
+    return ed_attend(m, id, stay, m->par.hospital.relapse_admit_probability);
 }
 
 /* Books what a stay of person id that ends now cost, `los` days long. */
@@ -176,6 +192,7 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux)
         pop_add_cost(m, id, POP_POSTACUTE, hp->postacute_days * m->par.costs.postacute_day,
                      0.0);
     }
+    dis_advance(m, id);
     dis_change_begin(m, id);
     p->flags &= (uint8_t)~(POP_IN_HOSPITAL | POP_PRESSURED);
     if (aux & 1u)

@@ -125,13 +125,13 @@ static const double def_utility_norm[PARAMS_AGE_BANDS] = {
 /* Other acute need by age band 0-14, ..., 85+: children and the old have more
  * (calibrated, docs/model.md). */
 static const double def_other_need[PARAMS_AGE_BANDS] = {
-    5.0, 3.5, 4.0, 4.2, 4.5, 5.0, 5.8, 6.8, 7.5,
+    7.0, 5.0, 5.7, 6.0, 6.6, 7.3, 8.4, 9.9, 11.0,
 };
 /* Forgoing non-emergency care by activation level 1 (lowest) .. 4 (modelling assumption). */
 static const double def_forgo[PARAMS_ACTIVATIONS] = {0.15, 0.10, 0.06, 0.04};
 /* Clinic capacity by specialty (calibrated, docs/model.md). */
 static const double def_op_capacity[PARAMS_SPECIALTIES] = {
-    260.0, 160.0, 140.0, 140.0, 220.0, 900.0,
+    32.0, 9.0, 11.0, 26.0, 21.0, 1150.0,
 };
 
 /* ---- Key-row builders for the nine keys of each condition -------------------------------- */
@@ -461,7 +461,7 @@ static const struct sim_cfg_key keys[] = {
         .source = "",
         SIM_CFG_FIELD(MP, practices.list_size),
     },
-    FKEY("practices.clinicians", "FTE", 5.0, "(0, 1000]", practices.clinicians,
+    FKEY("practices.clinicians", "FTE", 6.0, "(0, 1000]", practices.clinicians,
          "General practitioners (full-time equivalent) per practice",
          "calibrated: GP consultation rate and waits (docs/model.md); England has about one "
          "FTE GP per 1 700-2 000 registered patients"),
@@ -478,14 +478,14 @@ static const struct sim_cfg_key keys[] = {
     FKEY("practices.urgent_slot_share", "fraction", 0.30, "[0, 1)",
          practices.urgent_slot_share,
          "Share of each day's slots kept for urgent (same-day) requests", SRC_ASSUMED),
-    FKEY("practices.review_interval_controlled_days", "days", 365.0, "[7, 3650]",
+    FKEY("practices.review_interval_controlled_days", "days", 182.0, "[7, 3650]",
          practices.review_interval_controlled_days,
          "Routine chronic-care review interval when every condition is controlled",
-         "modelling choice: annual review of each chronic condition (QOF-like)"),
+         "modelling choice: six-monthly review of chronic conditions (QOF-like)"),
     FKEY("practices.review_interval_uncontrolled_days", "days", 91.0, "[7, 3650]",
          practices.review_interval_uncontrolled_days,
          "Review interval while any condition is uncontrolled", SRC_ASSUMED),
-    FKEY("practices.review_multimorbidity_factor", "ratio", 0.5, "[0, 10]",
+    FKEY("practices.review_multimorbidity_factor", "ratio", 0.8, "[0, 10]",
          practices.review_multimorbidity_factor,
          "The review interval is divided by 1 + factor x (conditions - 1)",
          "calibrated to evidence.md: primary-care use, multimorbid vs not 2.3x (Cassell et "
@@ -493,7 +493,7 @@ static const struct sim_cfg_key keys[] = {
     FKEY("practices.gp_to_ed_probability", "fraction", 0.03, "[0, 1]",
          practices.gp_to_ed_probability,
          "Probability that an acute GP visit sends the person on to the ED", SRC_ASSUMED),
-    FKEY("practices.other_referral_probability", "fraction", 0.08, "[0, 1]",
+    FKEY("practices.other_referral_probability", "fraction", 0.13, "[0, 1]",
          practices.other_referral_probability,
          "Probability that a GP visit for other need refers to general medicine (the "
          "specialty that stands for every non-modelled one)",
@@ -511,10 +511,10 @@ static const struct sim_cfg_key keys[] = {
                   "(OECD 2023) and ED visits per 1000 ~300-400; docs/model.md",
         SIM_CFG_FIELD(MP, care_seeking.other_need_rate),
     },
-    FKEY("care_seeking.other_self_care_share", "fraction", 0.35, "[0, 1]",
+    FKEY("care_seeking.other_self_care_share", "fraction", 0.30, "[0, 1]",
          care_seeking.other_self_care_share,
          "Share of other-need episodes managed at home", SRC_ASSUMED),
-    FKEY("care_seeking.other_ed_share", "fraction", 0.08, "[0, 1]",
+    FKEY("care_seeking.other_ed_share", "fraction", 0.025, "[0, 1]",
          care_seeking.other_ed_share,
          "Share of other-need episodes taken straight to the ED",
          "calibrated to evidence.md: ED visits per 1000 per year ~300-400"),
@@ -582,11 +582,11 @@ static const struct sim_cfg_key keys[] = {
          outpatient.control_probability,
          "Probability that a specialist visit brings the referred condition under control",
          SRC_ASSUMED),
-    FKEY("outpatient.other_elective_probability", "fraction", 0.35, "[0, 1]",
+    FKEY("outpatient.other_elective_probability", "fraction", 0.11, "[0, 1]",
          outpatient.other_elective_probability,
          "Probability that a first visit for other need lists an elective admission",
          "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
-    FKEY("hospital.beds_per_1000", "beds/1000", 2.4, "(0, 100]", hospital.beds_per_1000,
+    FKEY("hospital.beds_per_1000", "beds/1000", 2.8, "(0, 100]", hospital.beds_per_1000,
          "Acute beds per 1000 persons (the modelled conditions and other need)",
          "evidence.md: curative beds per 1000 4.3 (OECD average); England ~2.4 general and "
          "acute; calibrated so occupancy lands in evidence.md's 70-90% (docs/model.md)"),
@@ -609,14 +609,14 @@ static const struct sim_cfg_key keys[] = {
          "Probability that an ED attendance for other need is admitted",
          "modelling assumption: about one in four to five ED attendances is admitted "
          "(NHS England A&E statistics)"),
-    FKEY("hospital.other_los_days", "days", 5.0, "[0.5, 100]", hospital.other_los_days,
+    FKEY("hospital.other_los_days", "days", 6.5, "[0.5, 100]", hospital.other_los_days,
          "Mean stay of an emergency admission for other need",
          "evidence.md: average length of stay, acute ~7-8 days (OECD); shorter for "
          "non-chronic admissions (modelling assumption)"),
     FKEY("hospital.los_shape", "", 1.5, "[0.1, 100]", hospital.los_shape,
          "Gamma shape of lengths of stay (coefficient of variation 1/sqrt(shape))",
          SRC_ASSUMED),
-    FKEY("hospital.elective_los_days", "days", 3.5, "[0.5, 100]",
+    FKEY("hospital.elective_los_days", "days", 4.0, "[0.5, 100]",
          hospital.elective_los_days, "Mean stay of an elective admission", SRC_ASSUMED),
     FKEY("hospital.elective_capacity_per_1000_year", "admissions/1000/year", 60.0,
          "[0, 10000]", hospital.elective_capacity_per_1000_year,
@@ -641,10 +641,19 @@ static const struct sim_cfg_key keys[] = {
          hospital.post_discharge_days,
          "Window after discharge with raised exacerbation risk (and of readmission counts)",
          "standard 30-day readmission window"),
-    FKEY("hospital.post_discharge_hr", "ratio", 2.5, "[1, 20]", hospital.post_discharge_hr,
+    FKEY("hospital.post_discharge_hr", "ratio", 1.5, "[1, 20]", hospital.post_discharge_hr,
          "Exacerbation rate ratio in the post-discharge window",
          "calibrated to evidence.md: 30-day readmission 10-12% (England) to 19.6% (US "
          "Medicare)"),
+    FKEY("hospital.relapse_rate", "1/year", 2.5, "[0, 100]", hospital.relapse_rate,
+         "Hazard of a relapse that brings the person back to the ED within the "
+         "post-discharge window (times pressure_readmission_hr after a pressured stay)",
+         "calibrated to evidence.md: 30-day readmission 10-12% (England) to 19.6% (US "
+         "Medicare)"),
+    FKEY("hospital.relapse_admit_probability", "fraction", 0.6, "[0, 1]",
+         hospital.relapse_admit_probability,
+         "Probability that a relapse seen at the ED is admitted (a readmission)",
+         SRC_ASSUMED),
     FKEY("hospital.admission_mortality_hr", "ratio", 6.0, "[1, 1000]",
          hospital.admission_mortality_hr,
          "Mortality hazard ratio while in hospital after an emergency admission",
@@ -749,7 +758,7 @@ static const struct sim_cfg_key keys[] = {
                    "most deprived (HSE 2021); 2.25 reproduces that ratio (docs/model.md)",
                    onset_none, "", 1.20, 1.20, SRC_NUNES, sev_single, "",
                    util_htn, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(0, "hypertension", 0.05, 2.0, 0.5, 0.10, 0.30, "cardiology", 0.03, 0.50, 0.02, 3.0, 1),
+    CONDITION_CARE_KEYS(0, "hypertension", 0.05, 2.0, 0.5, 0.10, 0.30, "cardiology", 0.04, 0.50, 0.02, 3.0, 1),
     CONDITION_KEYS(1, "diabetes", prev_diabetes, prev_diabetes,
                    "evidence.md: diabetes (doctor-diagnosed): ~1% under 35, rising to ~16% at "
                    "75+ (HSE 2021); bands between interpolated (modelling choice)",
@@ -757,14 +766,14 @@ static const struct sim_cfg_key keys[] = {
                    util_diabetes,
                    "evidence.md: type 2 diabetes decrement -0.054 (Sullivan et al. 2011): "
                    "(0.79 - 0.054) / 0.79"),
-    CONDITION_CARE_KEYS(1, "diabetes", 0.30, 2.0, 0.4, 0.08, 0.30, "endocrinology", 0.06, 0.40, 0.03, 5.0, 1),
+    CONDITION_CARE_KEYS(1, "diabetes", 0.30, 2.0, 0.4, 0.08, 0.30, "endocrinology", 0.09, 0.40, 0.03, 5.0, 1),
     CONDITION_KEYS(2, "chd", prev_chd, prev_chd,
                    "modelling choice: coronary heart disease alone, about half of "
                    "evidence.md's coronary heart disease or stroke ~8% of adults (Scottish "
                    "Health Survey 2013); rising steeply with age",
                    2.0, SRC_ASSUMED, onset_chd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_chd, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(2, "chd", 0.25, 2.0, 0.3, 0.30, 0.20, "cardiology", 0.12, 0.50, 0.25, 5.0, 1),
+    CONDITION_CARE_KEYS(2, "chd", 0.25, 2.0, 0.3, 0.30, 0.20, "cardiology", 0.18, 0.50, 0.25, 5.0, 1),
     CONDITION_KEYS(3, "heart_failure", prev_hf, prev_hf,
                    "evidence.md: heart failure: ~1 in 35 at 65-74, 1 in 15 at 75-84, 1 in 7 "
                    "at 85+ (Conrad et al. 2018); younger bands modelling choice",
@@ -779,13 +788,13 @@ static const struct sim_cfg_key keys[] = {
                    sev_hf, "modelling choice (NYHA class I-IV)", util_hf,
                    "evidence.md: heart failure by NYHA class I/II/III/IV 0.82 / 0.74 / 0.64 / "
                    "0.46 (Calvert et al. 2005; Goehler 2009), divided by 0.79, capped at 1"),
-    CONDITION_CARE_KEYS(3, "heart_failure", 0.60, 2.0, 0.4, 0.35, 0.10, "cardiology", 0.12, 0.45, 0.05, 9.0, 1),
+    CONDITION_CARE_KEYS(3, "heart_failure", 0.60, 2.0, 0.4, 0.35, 0.10, "cardiology", 0.18, 0.45, 0.05, 9.0, 1),
     CONDITION_KEYS(4, "ckd", prev_ckd, prev_ckd,
                    "evidence.md: chronic kidney disease stage 3-5: 11% of adults 35+; 34-36% "
                    "at 75+ (PHE CKD prevalence model 2014; HSE 2016, 2021-22)",
                    1.5, SRC_ASSUMED, onset_ckd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_ckd, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(4, "ckd", 0.10, 1.8, 0.3, 0.15, 0.30, "general_medicine", 0.05, 0.50, 0.02, 7.0, 0),
+    CONDITION_CARE_KEYS(4, "ckd", 0.10, 1.8, 0.3, 0.15, 0.30, "general_medicine", 0.08, 0.50, 0.02, 7.0, 0),
     CONDITION_KEYS(5, "copd", prev_copd, prev_copd,
                    "evidence.md: COPD (doctor-diagnosed): ~4% of adults, rising steeply after "
                    "55 (Scottish Health Survey 2013); COPD prevalence, 65+: ~11% (CMS)",
@@ -793,25 +802,25 @@ static const struct sim_cfg_key keys[] = {
                    "modelling choice (GOLD stage 1-4)", util_copd,
                    "evidence.md: COPD by GOLD stage 2/3/4 0.787 / 0.750 / 0.647 "
                    "(Rutten-van Moelken 2006), divided by 0.79; stage 1 taken as no loss"),
-    CONDITION_CARE_KEYS(5, "copd", 0.80, 1.8, 0.4, 0.15, 0.35, "respiratory", 0.06, 0.45, 0.01, 6.0, 1),
+    CONDITION_CARE_KEYS(5, "copd", 0.80, 1.8, 0.4, 0.15, 0.35, "respiratory", 0.09, 0.45, 0.01, 6.0, 1),
     CONDITION_KEYS(6, "depression", prev_depression, prev_depression,
                    "evidence.md: depression prevalence, 65+: ~12% (CMS chronic conditions); "
                    "younger bands modelling choice",
                    2.0, SRC_ASSUMED, onset_depression, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_depression, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(6, "depression", 0.40, 2.0, 0.5, 0.03, 0.35, "mental_health", 0.08, 0.40, 0.0, 12.0, 0),
+    CONDITION_CARE_KEYS(6, "depression", 0.40, 2.0, 0.5, 0.03, 0.35, "mental_health", 0.12, 0.40, 0.0, 12.0, 0),
     CONDITION_KEYS(7, "dementia", prev_dementia, prev_dementia,
                    "evidence.md: dementia: 6.5% of people 65+; ~1.3% at 60-64, ~11% at "
                    "80-84, 30-40% at 90+ (CFAS II, Matthews et al. 2013; Dementia UK 2014)",
                    1.5, SRC_ASSUMED, onset_dementia, SRC_ASSUMED, 2.0, 2.0, SRC_ASSUMED,
                    sev_single, "", util_dementia, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(7, "dementia", 0.40, 1.5, 0.3, 0.25, 0.20, "mental_health", 0.05, 0.30, 0.0, 12.0, 0),
+    CONDITION_CARE_KEYS(7, "dementia", 0.40, 1.5, 0.3, 0.25, 0.20, "mental_health", 0.08, 0.30, 0.0, 12.0, 0),
     CONDITION_KEYS(8, "cancer", prev_cancer, prev_cancer,
                    "evidence.md: cancer (active) prevalence, 65+: 8.6% (CMS chronic "
                    "conditions); age profile modelling choice",
                    1.2, SRC_ASSUMED, onset_none, "", 2.0, 2.0, SRC_ASSUMED, sev_single, "",
                    util_cancer, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(8, "cancer", 0.50, 1.5, 0.3, 0.25, 0.15, "oncology", 0.30, 0.30, 0.30, 8.0, 0),
+    CONDITION_CARE_KEYS(8, "cancer", 0.50, 1.5, 0.3, 0.25, 0.15, "oncology", 0.45, 0.30, 0.30, 8.0, 0),
     {
         .path = "utility.norm",
         .type = SIM_CFG_FLOAT_ARRAY,

@@ -150,6 +150,9 @@ struct hospital_params {
                                         * shortened under pressure */
     double post_discharge_days;        /* post-discharge window, days */
     double post_discharge_hr;          /* exacerbation rate ratio in that window */
+    double relapse_rate;               /* hazard of a relapse (back to the ED) in that
+                                        * window, 1/year */
+    double relapse_admit_probability;  /* a relapse at the ED is admitted */
     double admission_mortality_hr;     /* mortality hazard ratio during a stay */
     double progression_probability;    /* an emergency admission for an exacerbation raises
                                         * the condition's severity by one level */

@@ -68,6 +68,7 @@ static const struct shared *shared(void)
         const char *sets[] = {"run.population=200000", "run.warmup_years=0",
                               "run.horizon_years=6"};
         testutil_default_params(&par, sets, 3);
+        testutil_disease_only(&par);
         shared_run.m = create(&par);
         shared_run.start = calloc(1, sizeof *shared_run.start);
         shared_run.later = calloc(1, sizeof *shared_run.later);
@@ -189,6 +190,7 @@ static void test_strong_gradients_and_interactions_keep_prevalence_on_the_curves
                           "disease.hypertension.deprivation_rr=4.0"};
     struct model_params par;
     testutil_default_params(&par, sets, 6);
+    testutil_disease_only(&par);
     struct model *m = create(&par);
     run(m);
     struct pop_census *c = calloc(1, sizeof *c);
@@ -397,6 +399,7 @@ static void test_deaths_without_conditions_follow_gompertz(void **state)
     sets[nsets++] = "population.replace_deaths=false";
     struct model_params par;
     testutil_default_params(&par, sets, nsets);
+    testutil_disease_only(&par);
     struct model *m = create(&par);
     run(m);
     double b = par.mortality.gompertz_slope;
@@ -463,6 +466,7 @@ static void test_acute_mortality_hook_multiplies_the_death_rate(void **state)
                           "population.replace_deaths=false"};
     struct model_params par;
     testutil_default_params(&par, sets, 4);
+    testutil_disease_only(&par);
     struct model *m = create(&par);
     for (uint32_t id = 0; id < m->n_start; id += 2)
         assert_int_equal(dis_set_acute_mortality(m, id, 5.0), 0);
@@ -498,6 +502,7 @@ static void test_set_controlled_changes_only_present_conditions(void **state)
     const char *sets[] = {"run.population=2000", "run.warmup_years=0", "run.horizon_years=1"};
     struct model_params par;
     testutil_default_params(&par, sets, 3);
+    testutil_disease_only(&par);
     struct model *m = create(&par);
     uint32_t with = UINT32_MAX, without = UINT32_MAX;
     for (uint32_t id = 0; id < m->n_start; id++) {

@@ -50,6 +50,7 @@ static struct model *run_model(int n, double years, uint32_t replication,
         sets[nsets++] = extra[i];
     struct model_params par;
     testutil_default_params(&par, sets, nsets);
+    testutil_disease_only(&par);
     struct model *m = create(&par, replication);
     run(m);
     return m;
@@ -96,6 +97,7 @@ static struct model *shared_initial(void)
         struct model_params par;
         const char *sets[] = {"run.population=100000"};
         testutil_default_params(&par, sets, 1);
+        testutil_disease_only(&par);
         shared_model = create(&par, 0);
         atexit(free_shared);
     }
@@ -112,6 +114,7 @@ static struct model *initial(int n, const char *const *extra, size_t nextra)
         sets[nsets++] = extra[i];
     struct model_params par;
     testutil_default_params(&par, sets, nsets);
+    testutil_disease_only(&par);
     return create(&par, 0);
 }
 
@@ -339,10 +342,34 @@ static void test_newborns_replace_the_dead_in_their_practice(void **state)
 /* ---- Reproducibility and common random numbers ------------------------------------------- */
 
 /* Same person history: everything but the calendar handle. */
-static int same_person(const struct person *a, const struct person *b)
+static int same_record(const struct person *a, const struct person *b)
 {
     struct person x = *a, y = *b;
     x.next_event = y.next_event = 0;
+    return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/* Same disease history: demography, conditions, control, severity, onsets, death and the
+ * life-years and QALYs they give. Care fields (appointments, costs, counts, the care
+ * clocks and their stream position) are left out: persons share practices and beds, so a
+ * different population changes everyone's waits. */
+static int same_person(const struct person *a, const struct person *b)
+{
+    struct person x = *a, y = *b;
+    struct person *both[2] = {&x, &y};
+    for (int i = 0; i < 2; i++) {
+        struct person *p = both[i];
+        p->next_event = p->gp_event = p->op_event = 0;
+        p->exac_day = p->cost_disc = 0.0;
+        p->cost_cents = 0;
+        p->clock[DIS_CLOCK_OTHER] = 0.0f;
+        p->review_day = p->discharge_day = 0.0f;
+        p->ndraw = 0;
+        p->stay = 0;
+        p->next_cand = 0; /* may be a review */
+        p->flags &= (uint8_t)~POP_UNMET;
+        memset(p->count, 0, sizeof p->count);
+    }
     return memcmp(&x, &y, sizeof x) == 0;
 }
 
@@ -353,7 +380,7 @@ static void test_same_seed_gives_identical_runs(void **state)
     struct model *b = run_model(10000, 5.0, 3, NULL, 0);
     assert_int_equal(a->n_persons, b->n_persons);
     for (uint32_t id = 0; id < a->n_persons; id++)
-        assert_true(same_person(&a->persons[id], &b->persons[id]));
+        assert_true(same_record(&a->persons[id], &b->persons[id]));
     assert_memory_equal(&a->counts, &b->counts, sizeof a->counts);
     assert_memory_equal(&a->tally, &b->tally, sizeof a->tally);
     assert_true(a->ctx.events == b->ctx.events);
@@ -377,8 +404,9 @@ static void test_another_replication_gives_another_run(void **state)
 static void test_crn_replacing_deaths_changes_no_initial_person(void **state)
 {
     (void)state;
-    /* Persons do not interact yet, and every draw is keyed by the person's own stream: the
-     * newborns of one run cannot change anything about the initial persons. */
+    /* Every draw is keyed by the person's own stream, and care that changes no hazard
+     * never touches a death clock: the newborns of one run (who share practices and beds
+     * with the others) cannot change the disease history of an initial person. */
     const char *closed[] = {"population.replace_deaths=false"};
     struct model *a = run_model(10000, 8.0, 0, NULL, 0);
     struct model *b = run_model(10000, 8.0, 0, closed, 1);
@@ -412,6 +440,7 @@ static void test_crn_a_mortality_change_moves_deaths_but_no_onset(void **state)
     struct model_params par;
     const char *sets[] = {"run.population=20000", "run.horizon_years=10", "run.warmup_years=0"};
     testutil_default_params(&par, sets, 3);
+    testutil_disease_only(&par);
     struct model *a = create(&par, 0);
     run(a);
     struct model *b = create(&par, 0);
@@ -472,6 +501,7 @@ static void test_life_years_accrue_only_in_the_window_and_discount(void **state)
     const char *sets[] = {"run.population=2000", "run.warmup_years=2", "run.horizon_years=3"};
     struct model_params par;
     testutil_default_params(&par, sets, 3);
+    testutil_disease_only(&par);
     struct model *m = create(&par, 0);
     run(m);
     /* Someone alive throughout lives exactly the 3 window years; discounted continuously
@@ -498,27 +528,35 @@ static void test_life_years_accrue_only_in_the_window_and_discount(void **state)
     model_destroy(m);
 }
 
-static void test_costs_count_only_in_the_window_and_discount(void **state)
+static void test_costs_count_only_in_the_window_in_cents_and_discount(void **state)
 {
     (void)state;
     const char *sets[] = {"run.population=100", "run.warmup_years=1", "run.horizon_years=4"};
     struct model_params par;
     testutil_default_params(&par, sets, 3);
+    testutil_disease_only(&par);
     struct model *m = create(&par, 0);
     struct sim_err err;
     sim_err_clear(&err);
     uint32_t id = 0;
     while (!pop_alive(&m->persons[id]))
         id++;
-    pop_add_cost(m, id, POP_PRIMARY, 40.0); /* warm-up: not counted */
-    assert_true(m->persons[id].cost[POP_PRIMARY] == 0.0);
+    pop_add_cost(m, id, POP_PRIMARY, 40.0, 0.0); /* warm-up: not counted */
+    assert_true(m->persons[id].cost_cents == 0);
+    assert_true(m->tally.cost_cents[POP_PRIMARY] == 0);
     assert_int_equal(model_run_until(m, 3 * DIS_YEAR_DAYS, &err), 0);
     id = 0;
     while (!pop_alive(&m->persons[id]))
         id++;
-    pop_add_cost(m, id, POP_INPATIENT, 1000.0); /* 2 years into the window */
-    assert_true(m->persons[id].cost[POP_INPATIENT] == 1000.0);
-    assert_near(m->persons[id].cost_disc, 1000.0 * pow(1.035, -2.0), 1e-9);
+    /* The pathway has booked costs already: look at what this call adds. */
+    int64_t before = m->persons[id].cost_cents, sector = m->tally.cost_cents[POP_INPATIENT];
+    int64_t oop = m->tally.oop_cents;
+    double disc = m->persons[id].cost_disc;
+    pop_add_cost(m, id, POP_INPATIENT, 1000.004, 10.0); /* 2 years into the window */
+    assert_true(m->persons[id].cost_cents - before == 100000); /* rounded to the cent */
+    assert_true(m->tally.cost_cents[POP_INPATIENT] - sector == 100000);
+    assert_true(m->tally.oop_cents - oop == 1000);
+    assert_near(m->persons[id].cost_disc - disc, 1000.0 * pow(1.035, -2.0), 1e-9);
     model_destroy(m);
 }
 
@@ -528,6 +566,7 @@ static void test_counters_count_in_the_window_and_saturate(void **state)
     const char *sets[] = {"run.population=10", "run.warmup_years=1", "run.horizon_years=2"};
     struct model_params par;
     testutil_default_params(&par, sets, 3);
+    testutil_disease_only(&par);
     struct model *m = create(&par, 0);
     struct sim_err err;
     sim_err_clear(&err);
@@ -549,6 +588,7 @@ static void test_life_table_of_a_constant_hazard_gives_its_inverse(void **state)
     const char *sets[] = {"run.population=10"};
     struct model_params par;
     testutil_default_params(&par, sets, 1);
+    testutil_disease_only(&par);
     struct model *m = create(&par, 0);
     /* With the same death rate 0.02 at every age, life expectancy is exactly 1/0.02. */
     memset(&m->tally, 0, sizeof m->tally);
@@ -583,6 +623,7 @@ static void test_create_rejects_a_prevalence_that_falls_with_age(void **state)
                           "0.075,0.05]"};
     struct model_params par;
     testutil_default_params(&par, sets, 2);
+    testutil_disease_only(&par);
     expect_rejected(&par, "disease.dementia.prevalence_women: falls from 0.075 (band 75-84) "
                           "to 0.05 (band 85+)");
 }
@@ -594,6 +635,7 @@ static void test_create_rejects_an_own_onset_ratio_other_than_1(void **state)
                           "disease.chd.onset_hr=[1.6,2.0,3.0,1.0,1.0,1.0,1.0,1.0,1.0]"};
     struct model_params par;
     testutil_default_params(&par, sets, 2);
+    testutil_disease_only(&par);
     expect_rejected(&par, "disease.chd.onset_hr[2]: a condition's own entry must be 1");
 }
 
@@ -603,9 +645,11 @@ static void test_create_rejects_hand_made_parameters_it_cannot_run(void **state)
     struct model_params par;
     const char *sets[] = {"run.population=100"};
     testutil_default_params(&par, sets, 1);
+    testutil_disease_only(&par);
     par.practices.list_size = 0;
     expect_rejected(&par, "practices.list_size");
     testutil_default_params(&par, sets, 1);
+    testutil_disease_only(&par);
     par.run.population = 0;
     expect_rejected(&par, "run.population");
     struct sim_err err;
@@ -638,7 +682,7 @@ int main(void)
         cmocka_unit_test(test_crn_more_persons_change_none_of_the_first),
         cmocka_unit_test(test_crn_a_mortality_change_moves_deaths_but_no_onset),
         cmocka_unit_test(test_life_years_accrue_only_in_the_window_and_discount),
-        cmocka_unit_test(test_costs_count_only_in_the_window_and_discount),
+        cmocka_unit_test(test_costs_count_only_in_the_window_in_cents_and_discount),
         cmocka_unit_test(test_counters_count_in_the_window_and_saturate),
         cmocka_unit_test(test_life_table_of_a_constant_hazard_gives_its_inverse),
         cmocka_unit_test(test_create_rejects_a_prevalence_that_falls_with_age),

@@ -79,3 +79,18 @@ void testutil_default_params(struct model_params *par, const char *const *sets, 
     assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, NULL), 0);
     sim_cfg_destroy(cfg);
 }
+
+void testutil_disease_only(struct model_params *par)
+{
+    for (int c = 0; c < PARAMS_CONDITIONS; c++) {
+        struct condition_params *cp = &par->disease.condition[c];
+        cp->exacerbation_rate = 0.0;
+        cp->lapse_rate = 0.0;
+        cp->gp_control_probability = 0.0;
+        cp->referral_probability = 0.0;
+        cp->elective_probability = 0.0;
+    }
+    for (int b = 0; b < PARAMS_AGE_BANDS; b++)
+        par->care_seeking.other_need_rate[b] = 0.0;
+    par->hospital.relapse_rate = 0.0;
+}

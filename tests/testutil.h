@@ -36,4 +36,10 @@ struct model_params;
  * the test on a bad override. */
 void testutil_default_params(struct model_params *par, const char *const *sets, size_t nsets);
 
+/* Turns off every way the care pathway acts on disease: no exacerbations, lapses or other
+ * need, and visits that neither control nor refer. Reviews still take place (and cost),
+ * but the persons' conditions, control and mortality follow the disease model alone: for
+ * the tests of that model. */
+void testutil_disease_only(struct model_params *par);
+
 #endif
