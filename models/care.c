@@ -114,6 +114,23 @@ double care_books_book(struct model *m, struct care_books *b, double earliest, i
 
 /* ---- Set-up ---------------------------------------------------------------------------- */
 
+void care_factors_init(struct model *m)
+{
+    struct care_factors *f = &m->care.f;
+    const struct care_seeking_params *cs = &m->par.care_seeking;
+    for (int k = 0; k < PARAMS_CONDITIONS; k++)
+        f->multimorbidity[k] = pow(cs->multimorbidity_exacerbation_hr, k);
+    for (int k = 0; k < 4; k++)
+        f->severity[k] = pow(cs->severity_exacerbation_hr, k);
+    _Static_assert(sizeof f->band == DIS_AGES, "one band per tabulated year of age");
+    for (int a = 0; a < DIS_AGES; a++) {
+        int band = PARAMS_AGE_BANDS - 1;
+        while (band > 0 && a < params_age_band_lower[band])
+            band--;
+        f->band[a] = (uint8_t)band;
+    }
+}
+
 int care_init(struct model *m, struct sim_err *err)
 {
     const struct model_params *par = &m->par;

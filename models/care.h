@@ -108,14 +108,25 @@ struct care_tally {
     double exacerbations[PARAMS_CONDITIONS]; /* exacerbations (needing care or not) */
 };
 
+/* Factors of the care clocks' rates, computed once from the parameters. */
+struct care_factors {
+    double multimorbidity[PARAMS_CONDITIONS]; /* multimorbidity_exacerbation_hr^k */
+    double severity[4];                       /* severity_exacerbation_hr^(level - 1) */
+    uint8_t band[111];                        /* age band of each single year of age */
+};
+
 /* Everything the pathway keeps for one replication (struct model.care). */
 struct care {
+    struct care_factors f;
     struct care_practice *practices;  /* m->n_practices */
     struct care_hospital *hospitals;  /* n_hospitals */
     uint32_t n_hospitals;
     double window_bed_days0;          /* busy bed-days at the window start (all hospitals) */
     struct care_tally tally;
 };
+
+/* Fills care.f from the parameters; before any person's events are drawn. */
+void care_factors_init(struct model *m);
 
 /* Sets up practices, clinics and hospitals for the initial population and schedules the
  * daily hospital events and the window start. Call after pop_init. Returns 0 or SIM_E*. */

@@ -451,14 +451,10 @@ double dis_exacerbation_rate(const struct model *m, const struct person *p, int 
         r *= cp->uncontrolled_rr;
     else
         *lapse = cp->lapse_rate;
-    const struct care_seeking_params *cs = &m->par.care_seeking;
-    int others = pop_ncond(p) - 1, sev = pop_severity(p, c) - 1;
-    if (others > 0)
-        r *= pow(cs->multimorbidity_exacerbation_hr, others);
-    if (sev > 0)
-        r *= pow(cs->severity_exacerbation_hr, sev);
+    const struct care_factors *f = &m->care.f;
+    r *= f->multimorbidity[pop_ncond(p) - 1] * f->severity[pop_severity(p, c) - 1];
     if (p->flags & POP_UNMET)
-        r *= cs->forgo_exacerbation_hr;
+        r *= m->par.care_seeking.forgo_exacerbation_hr;
     if (in_post_discharge(m, p)) {
         r *= m->par.hospital.post_discharge_hr;
         if (p->flags & POP_PRESSURED)
@@ -479,10 +475,7 @@ double dis_other_need_rate(const struct model *m, const struct person *p, double
         *relapse = hp->relapse_rate * ((p->flags & POP_PRESSURED) ? hp->pressure_readmission_hr
                                                                   : 1.0);
     int k = dis_age_step(pop_age(p, p->exac_day > 0.0 ? p->exac_day : 0.0));
-    int band = PARAMS_AGE_BANDS - 1;
-    while (band > 0 && k < params_age_band_lower[band])
-        band--;
-    return m->par.care_seeking.other_need_rate[band];
+    return m->par.care_seeking.other_need_rate[m->care.f.band[k]];
 }
 
 double dis_gompertz_cumhaz(double a, double b, double x_years, double years)

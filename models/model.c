@@ -123,6 +123,7 @@ static struct model *create(const struct model_params *par, const struct dis_tab
         sim_err_set(err, m->ctx.err.code, "%s", m->ctx.err.msg);
         goto fail;
     }
+    care_factors_init(m);
     if (pop_init(m, err))
         goto fail;
     if (care_init(m, err))

@@ -578,7 +578,7 @@ static const struct sim_cfg_key keys[] = {
     FKEY("outpatient.followup_interval_days", "days", 91.0, "[1, 3650]",
          outpatient.followup_interval_days, "Follow-up booked this many days ahead",
          SRC_ASSUMED),
-    FKEY("outpatient.control_probability", "fraction", 0.6, "[0, 1]",
+    FKEY("outpatient.control_probability", "fraction", 0.45, "[0, 1]",
          outpatient.control_probability,
          "Probability that a specialist visit brings the referred condition under control",
          SRC_ASSUMED),
@@ -758,7 +758,7 @@ static const struct sim_cfg_key keys[] = {
                    "most deprived (HSE 2021); 2.25 reproduces that ratio (docs/model.md)",
                    onset_none, "", 1.20, 1.20, SRC_NUNES, sev_single, "",
                    util_htn, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(0, "hypertension", 0.05, 2.0, 0.5, 0.10, 0.30, "cardiology", 0.04, 0.50, 0.02, 3.0, 1),
+    CONDITION_CARE_KEYS(0, "hypertension", 0.05, 2.0, 0.62, 0.10, 0.30, "cardiology", 0.04, 0.30, 0.02, 3.0, 1),
     CONDITION_KEYS(1, "diabetes", prev_diabetes, prev_diabetes,
                    "evidence.md: diabetes (doctor-diagnosed): ~1% under 35, rising to ~16% at "
                    "75+ (HSE 2021); bands between interpolated (modelling choice)",
@@ -766,14 +766,14 @@ static const struct sim_cfg_key keys[] = {
                    util_diabetes,
                    "evidence.md: type 2 diabetes decrement -0.054 (Sullivan et al. 2011): "
                    "(0.79 - 0.054) / 0.79"),
-    CONDITION_CARE_KEYS(1, "diabetes", 0.30, 2.0, 0.4, 0.08, 0.30, "endocrinology", 0.09, 0.40, 0.03, 5.0, 1),
+    CONDITION_CARE_KEYS(1, "diabetes", 0.30, 2.0, 0.50, 0.08, 0.30, "endocrinology", 0.09, 0.24, 0.03, 5.0, 1),
     CONDITION_KEYS(2, "chd", prev_chd, prev_chd,
                    "modelling choice: coronary heart disease alone, about half of "
                    "evidence.md's coronary heart disease or stroke ~8% of adults (Scottish "
                    "Health Survey 2013); rising steeply with age",
                    2.0, SRC_ASSUMED, onset_chd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_chd, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(2, "chd", 0.25, 2.0, 0.3, 0.30, 0.20, "cardiology", 0.18, 0.50, 0.25, 5.0, 1),
+    CONDITION_CARE_KEYS(2, "chd", 0.25, 2.0, 0.38, 0.30, 0.20, "cardiology", 0.18, 0.30, 0.25, 5.0, 1),
     CONDITION_KEYS(3, "heart_failure", prev_hf, prev_hf,
                    "evidence.md: heart failure: ~1 in 35 at 65-74, 1 in 15 at 75-84, 1 in 7 "
                    "at 85+ (Conrad et al. 2018); younger bands modelling choice",
@@ -788,13 +788,13 @@ static const struct sim_cfg_key keys[] = {
                    sev_hf, "modelling choice (NYHA class I-IV)", util_hf,
                    "evidence.md: heart failure by NYHA class I/II/III/IV 0.82 / 0.74 / 0.64 / "
                    "0.46 (Calvert et al. 2005; Goehler 2009), divided by 0.79, capped at 1"),
-    CONDITION_CARE_KEYS(3, "heart_failure", 0.60, 2.0, 0.4, 0.35, 0.10, "cardiology", 0.18, 0.45, 0.05, 9.0, 1),
+    CONDITION_CARE_KEYS(3, "heart_failure", 0.60, 2.0, 0.50, 0.35, 0.10, "cardiology", 0.18, 0.27, 0.05, 9.0, 1),
     CONDITION_KEYS(4, "ckd", prev_ckd, prev_ckd,
                    "evidence.md: chronic kidney disease stage 3-5: 11% of adults 35+; 34-36% "
                    "at 75+ (PHE CKD prevalence model 2014; HSE 2016, 2021-22)",
                    1.5, SRC_ASSUMED, onset_ckd, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_ckd, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(4, "ckd", 0.10, 1.8, 0.3, 0.15, 0.30, "general_medicine", 0.08, 0.50, 0.02, 7.0, 0),
+    CONDITION_CARE_KEYS(4, "ckd", 0.10, 1.8, 0.38, 0.15, 0.30, "general_medicine", 0.08, 0.30, 0.02, 7.0, 0),
     CONDITION_KEYS(5, "copd", prev_copd, prev_copd,
                    "evidence.md: COPD (doctor-diagnosed): ~4% of adults, rising steeply after "
                    "55 (Scottish Health Survey 2013); COPD prevalence, 65+: ~11% (CMS)",
@@ -802,25 +802,25 @@ static const struct sim_cfg_key keys[] = {
                    "modelling choice (GOLD stage 1-4)", util_copd,
                    "evidence.md: COPD by GOLD stage 2/3/4 0.787 / 0.750 / 0.647 "
                    "(Rutten-van Moelken 2006), divided by 0.79; stage 1 taken as no loss"),
-    CONDITION_CARE_KEYS(5, "copd", 0.80, 1.8, 0.4, 0.15, 0.35, "respiratory", 0.09, 0.45, 0.01, 6.0, 1),
+    CONDITION_CARE_KEYS(5, "copd", 0.80, 1.8, 0.50, 0.15, 0.35, "respiratory", 0.09, 0.27, 0.01, 6.0, 1),
     CONDITION_KEYS(6, "depression", prev_depression, prev_depression,
                    "evidence.md: depression prevalence, 65+: ~12% (CMS chronic conditions); "
                    "younger bands modelling choice",
                    2.0, SRC_ASSUMED, onset_depression, SRC_ASSUMED, 1.20, 1.20, SRC_NUNES,
                    sev_single, "", util_depression, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(6, "depression", 0.40, 2.0, 0.5, 0.03, 0.35, "mental_health", 0.12, 0.40, 0.0, 12.0, 0),
+    CONDITION_CARE_KEYS(6, "depression", 0.40, 2.0, 0.62, 0.03, 0.35, "mental_health", 0.12, 0.24, 0.0, 12.0, 0),
     CONDITION_KEYS(7, "dementia", prev_dementia, prev_dementia,
                    "evidence.md: dementia: 6.5% of people 65+; ~1.3% at 60-64, ~11% at "
                    "80-84, 30-40% at 90+ (CFAS II, Matthews et al. 2013; Dementia UK 2014)",
                    1.5, SRC_ASSUMED, onset_dementia, SRC_ASSUMED, 2.0, 2.0, SRC_ASSUMED,
                    sev_single, "", util_dementia, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(7, "dementia", 0.40, 1.5, 0.3, 0.25, 0.20, "mental_health", 0.08, 0.30, 0.0, 12.0, 0),
+    CONDITION_CARE_KEYS(7, "dementia", 0.40, 1.5, 0.38, 0.25, 0.20, "mental_health", 0.08, 0.18, 0.0, 12.0, 0),
     CONDITION_KEYS(8, "cancer", prev_cancer, prev_cancer,
                    "evidence.md: cancer (active) prevalence, 65+: 8.6% (CMS chronic "
                    "conditions); age profile modelling choice",
                    1.2, SRC_ASSUMED, onset_none, "", 2.0, 2.0, SRC_ASSUMED, sev_single, "",
                    util_cancer, SRC_ASSUMED),
-    CONDITION_CARE_KEYS(8, "cancer", 0.50, 1.5, 0.3, 0.25, 0.15, "oncology", 0.45, 0.30, 0.30, 8.0, 0),
+    CONDITION_CARE_KEYS(8, "cancer", 0.50, 1.5, 0.38, 0.25, 0.15, "oncology", 0.45, 0.18, 0.30, 8.0, 0),
     {
         .path = "utility.norm",
         .type = SIM_CFG_FLOAT_ARRAY,
