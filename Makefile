@@ -1,5 +1,6 @@
 # caresim — all builds. `make` (release), `make check` (tests), `make asan` (sanitizers),
-# `make bench` (engine benchmark vs the reference kernel), `make demo`, `make clean`.
+# `make bench` (engine benchmark vs the reference kernel, then the model benchmark),
+# `make demo`, `make clean`.
 # V=1 shows full command lines. Everything is built under build/ (git-ignored).
 
 CC      ?= gcc
@@ -56,7 +57,7 @@ DEPS_OK   := build/.deps-ok
 .PHONY: all check asan bench demo clean deps docs
 # Keep test objects: they are intermediate files to make, but rebuilding them is waste.
 .SECONDARY:
-all: $(BUILD)/simbench $(BUILD)/clinic $(if $(wildcard cli/main.c),$(BUILD)/caresim)
+all: $(BUILD)/simbench $(BUILD)/modelbench $(BUILD)/clinic $(if $(wildcard cli/main.c),$(BUILD)/caresim)
 
 # Install missing system packages once (the script is idempotent and does nothing when
 # everything is present); re-run when the script changes.
@@ -86,6 +87,10 @@ $(BUILD)/simbench: $(BUILD)/obj/bench/simbench.o $(BUILD)/libcaresim.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/modelbench: $(BUILD)/obj/bench/modelbench.o $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/caresim: $(BUILD)/obj/cli/main.o $(BUILD)/libcaresim.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -105,9 +110,9 @@ check: all $(TEST_BIN)
 asan:
 	$(Q)$(MAKE) --no-print-directory FLAVOUR=asan check
 
-bench: $(BUILD)/simbench
+bench: $(BUILD)/simbench $(BUILD)/modelbench
 	$(Q)if [ -f $(REFBENCH_SRC) ]; then $(MAKE) --no-print-directory $(BUILD)/refbench; fi
-	$(Q)scripts/bench.sh $(BUILD)/simbench $(if $(wildcard $(REFBENCH_SRC)),$(BUILD)/refbench)
+	$(Q)MODELBENCH=$(BUILD)/modelbench scripts/bench.sh $(BUILD)/simbench $(if $(wildcard $(REFBENCH_SRC)),$(BUILD)/refbench)
 
 # The worked example of the engine, then the base scenario of the health model as far as it
 # is built (population, disease, mortality): a summary table and results/base.h5.

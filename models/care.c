@@ -114,6 +114,29 @@ double care_books_book(struct model *m, struct care_books *b, double earliest, i
 
 /* ---- Set-up ---------------------------------------------------------------------------- */
 
+int care_check_params(const struct model_params *par, struct sim_err *err)
+{
+    const struct care_seeking_params *cs = &par->care_seeking;
+    if (cs->other_self_care_share + cs->other_ed_share > 1.0 + 1e-12)
+        return sim_err_set(err, SIM_EINVAL,
+                           "care_seeking.other_self_care_share + care_seeking.other_ed_share: "
+                           "must not exceed 1 (got %g + %g)",
+                           cs->other_self_care_share, cs->other_ed_share);
+    for (int c = 0; c < PARAMS_CONDITIONS; c++) {
+        const struct condition_params *cp = &par->disease.condition[c];
+        if (cp->severe_share + cp->self_care_share > 1.0 + 1e-12)
+            return sim_err_set(err, SIM_EINVAL,
+                               "disease.%s.severe_share + disease.%s.self_care_share: must "
+                               "not exceed 1 (got %g + %g)",
+                               params_condition_names[c], params_condition_names[c],
+                               cp->severe_share, cp->self_care_share);
+    }
+    if (par->hospital.catchment < 1 || par->practices.slots_per_clinician_day < 1)
+        return sim_err_set(err, SIM_EINVAL, "hospital.catchment and "
+                                            "practices.slots_per_clinician_day must be >= 1");
+    return 0;
+}
+
 void care_factors_init(struct model *m)
 {
     struct care_factors *f = &m->care.f;
@@ -122,6 +145,8 @@ void care_factors_init(struct model *m)
         f->multimorbidity[k] = pow(cs->multimorbidity_exacerbation_hr, k);
     for (int k = 0; k < 4; k++)
         f->severity[k] = pow(cs->severity_exacerbation_hr, k);
+    for (int b = 0; b < PARAMS_AGE_BANDS; b++)
+        f->other_need[b] = cs->other_need_rate[b] * (1.0 - cs->other_self_care_share);
     _Static_assert(sizeof f->band == DIS_AGES, "one band per tabulated year of age");
     for (int a = 0; a < DIS_AGES; a++) {
         int band = PARAMS_AGE_BANDS - 1;
@@ -312,14 +337,11 @@ int care_other_need(struct model *m, uint32_t id)
     if (p->flags & POP_IN_HOSPITAL)
         return 0;
     const struct care_seeking_params *cs = &m->par.care_seeking;
+    /* Episodes managed at home never reach here (care_factors_init): of the rest, the
+     * ED share is ed_share / (1 - self_care_share). */
     double u[2];
     pop_draw(m, id, 2, u);
-    if (u[0] < cs->other_self_care_share) {
-        if (care_in_window(m))
-            m->care.tally.self_care += 1.0;
-        return 0;
-    }
-    if (u[0] < cs->other_self_care_share + cs->other_ed_share)
+    if (u[0] * (1.0 - cs->other_self_care_share) < cs->other_ed_share)
         return care_ed_attend(m, id, CARE_OTHER);
     if (care_forgoes(m, id))
         return 0;

@@ -88,7 +88,7 @@ struct care_tally {
     double gp_wait_days;               /* sum of waits (booking to appointment) */
     double gp_missed;                  /* appointments cancelled by death or admission */
     double forgone;                    /* needs not taken to care */
-    double self_care;                  /* needs managed at home */
+    double self_care;                  /* exacerbations managed at home */
     double op_visits, op_first;        /* specialist attendances; first ones */
     double op_referrals;               /* referrals booked */
     double op_wait_days;               /* sum of waits, referral to first visit */
@@ -113,6 +113,10 @@ struct care_factors {
     double multimorbidity[PARAMS_CONDITIONS]; /* multimorbidity_exacerbation_hr^k */
     double severity[4];                       /* severity_exacerbation_hr^(level - 1) */
     uint8_t band[111];                        /* age band of each single year of age */
+    double other_need[PARAMS_AGE_BANDS];      /* episodes of other need that are taken to
+                                               * care (not managed at home), by band,
+                                               * 1/year: self-care ones are thinned out of
+                                               * the process, as they change nothing */
 };
 
 /* Everything the pathway keeps for one replication (struct model.care). */
@@ -124,6 +128,10 @@ struct care {
     double window_bed_days0;          /* busy bed-days at the window start (all hospitals) */
     struct care_tally tally;
 };
+
+/* Checks the combinations of care parameters the key ranges cannot (shares of one choice
+ * summing to more than 1). Returns 0 or SIM_EINVAL naming the keys. */
+int care_check_params(const struct model_params *par, struct sim_err *err);
 
 /* Fills care.f from the parameters; before any person's events are drawn. */
 void care_factors_init(struct model *m);

@@ -475,7 +475,7 @@ double dis_other_need_rate(const struct model *m, const struct person *p, double
         *relapse = hp->relapse_rate * ((p->flags & POP_PRESSURED) ? hp->pressure_readmission_hr
                                                                   : 1.0);
     int k = dis_age_step(pop_age(p, p->exac_day > 0.0 ? p->exac_day : 0.0));
-    return m->par.care_seeking.other_need_rate[m->care.f.band[k]];
+    return m->care.f.other_need[m->care.f.band[k]];
 }
 
 double dis_gompertz_cumhaz(double a, double b, double x_years, double years)

@@ -96,7 +96,7 @@ static struct model *create(const struct model_params *par, const struct dis_tab
         sim_err_set(err, SIM_EINVAL, "model: no parameters");
         return NULL;
     }
-    if (check_basics(par, err))
+    if (check_basics(par, err) || care_check_params(par, err))
         return NULL;
     struct model *m = calloc(1, sizeof *m);
     if (!m) {
@@ -105,6 +105,7 @@ static struct model *create(const struct model_params *par, const struct dis_tab
     }
     m->par = *par;
     m->replication = replication;
+    m->draw_person = UINT32_MAX;
     m->seed = (uint64_t)par->run.seed;
     m->warmup_end_day = par->run.warmup_years * DIS_YEAR_DAYS;
     m->end_day = m->warmup_end_day + par->run.horizon_years * DIS_YEAR_DAYS;

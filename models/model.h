@@ -23,6 +23,7 @@
 #include "models/params.h"
 #include "models/population.h"
 #include "sim/engine.h"
+#include "sim/rng.h"
 #include "sim/err.h"
 
 /* Event types; the handler table in models/model.c follows this order. Later modules add
@@ -102,6 +103,10 @@ struct model {
     struct dis_tables dis;     /* the model's own tables when model_create built them; left
                                 * zero by model_create_shared */
     struct care care;          /* practices, clinics, hospitals and care counts */
+    struct sim_stream draw_stream; /* the care stream pop_draw used last, positioned after
+                                    * its last draw: the next draw of the same person goes
+                                    * on from here without re-keying (same numbers) */
+    uint32_t draw_person;      /* whose stream draw_stream is; UINT32_MAX for none */
     struct model_counts counts;
     struct model_tally tally;
     int finished;              /* model_run completed: outcomes accrued to end_day */

@@ -277,16 +277,22 @@ void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount
                     exp(-m->disc_costs * (now - m->warmup_end_day) / DIS_YEAR_DAYS);
 }
 
-void pop_draw(const struct model *m, uint32_t id, int n, double *u)
+void pop_draw(struct model *m, uint32_t id, int n, double *u)
 {
     struct person *p = &m->persons[id];
-    struct sim_stream s;
-    sim_stream_init(&s, m->seed, m->replication, pop_stream_key(m, id), MODEL_PURPOSE_CARE);
-    /* A uniform takes two 32-bit words of the stream. */
-    if (p->ndraw)
-        sim_stream_seek(&s, (uint64_t)p->ndraw * 2);
+    struct sim_stream *s = &m->draw_stream;
+    /* An event usually draws several times for one person: the stream object of the
+     * previous call is still in place, so re-keying and seeking (two Philox blocks) is
+     * needed only for a new person. The numbers are the same either way. */
+    if (m->draw_person != id || p->ndraw == 0) {
+        sim_stream_init(s, m->seed, m->replication, pop_stream_key(m, id), MODEL_PURPOSE_CARE);
+        /* A uniform takes two 32-bit words of the stream. */
+        if (p->ndraw)
+            sim_stream_seek(s, (uint64_t)p->ndraw * 2);
+        m->draw_person = id;
+    }
     for (int i = 0; i < n; i++)
-        u[i] = sim_stream_uniform(&s);
+        u[i] = sim_stream_uniform(s);
     p->ndraw += (uint32_t)n;
 }
 

@@ -160,7 +160,7 @@ void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount
  * draw of the care pathway comes from here, so a person's draws depend on how many they
  * have used, not on what other persons did: the same person meets the same luck in two
  * scenarios until their paths differ. n <= 8. */
-void pop_draw(const struct model *m, uint32_t id, int n, double *u);
+void pop_draw(struct model *m, uint32_t id, int n, double *u);
 
 /* Counts one event of kind `which` for person id now (in the recording window only). */
 void pop_count(struct model *m, uint32_t id, enum pop_counter which);
