@@ -10,11 +10,14 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "models/payment.h"
+#include "models/policy.h"
 #include "models/population.h"
 
 #define WORKING_DAYS_PER_YEAR (52.0 * 5.0) /* clinics and practices open Monday-Friday */
 #define BOOK_OPEN 0.33                     /* first slot at about 08:00 */
 #define BOOK_HORIZON_DAYS 3660u            /* bookings may go up to ten years ahead */
+#define MONTH_DAYS (365.25 / 12.0)         /* a month of periodic payments, days */
 
 int care_in_window(const struct model *m)
 {
@@ -37,18 +40,18 @@ static int book_init(struct sim_book *b, uint32_t slots, struct sim_err *err)
     return sim_book_init(b, &cfg, err);
 }
 
-int care_books_init(struct care_books *b, uint32_t slots, double urgent_share,
+int care_books_init(struct care_books *b, uint32_t slots, double urgent_share, uint32_t extra,
                     struct sim_err *err)
 {
     memset(b, 0, sizeof *b);
-    if (slots > SIM_BOOK_MAX_SLOTS)
-        return sim_err_set(err, SIM_EINVAL, "care: %u slots a day is more than one book "
+    if (slots + (uint64_t)extra > SIM_BOOK_MAX_SLOTS)
+        return sim_err_set(err, SIM_EINVAL, "care: %llu slots a day is more than one book "
                                             "holds (%u)",
-                           slots, SIM_BOOK_MAX_SLOTS);
+                           (unsigned long long)slots + extra, SIM_BOOK_MAX_SLOTS);
     uint32_t urgent = (uint32_t)lround(slots * urgent_share);
     if (urgent >= slots)
         urgent = slots ? slots - 1 : 0;
-    int rc = book_init(&b->routine, slots - urgent, err);
+    int rc = book_init(&b->routine, slots - urgent + extra, err);
     if (rc)
         return rc;
     b->has_urgent = urgent > 0;
@@ -70,7 +73,8 @@ void care_books_fini(struct care_books *b)
 
 /* Books the earliest slot of one book at a time >= earliest; its time, or -1 (none within
  * the horizon, or out of memory: the request then goes unmet). */
-static double book_one(struct model *m, struct sim_book *b, double earliest, sim_booking *out)
+static double book_one(struct model *m, struct sim_book *b, double earliest, sim_booking *out,
+                       uint32_t *slot_out)
 {
     uint32_t today = sim_book_day_of(m->ctx.now), first = sim_book_day_of(earliest);
     if (today > b->today && sim_book_advance(b, today, NULL) != 0)
@@ -86,22 +90,28 @@ static double book_one(struct model *m, struct sim_book *b, double earliest, sim
             return -1.0;
         t = sim_book_slot_time(b, day, slot);
     }
+    *slot_out = slot;
     return t;
 }
 
-double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent)
+double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent,
+                       uint32_t *routine_slot)
 {
+    uint32_t su = 0, sr = 0, dummy;
+    if (!routine_slot)
+        routine_slot = &dummy;
+    *routine_slot = UINT32_MAX;
     if (earliest < m->ctx.now)
         earliest = m->ctx.now;
     sim_booking hr = SIM_BOOKING_NONE, hu = SIM_BOOKING_NONE;
     double tr = -1.0, tu = -1.0;
     if (urgent && b->has_urgent) {
-        tu = book_one(m, &b->urgent, earliest, &hu);
+        tu = book_one(m, &b->urgent, earliest, &hu, &su);
         /* A same-day or next-day urgent slot is as good as it gets. */
         if (tu >= 0.0 && tu < floor(earliest) + 2.0)
             return tu;
     }
-    tr = book_one(m, &b->routine, earliest, &hr);
+    tr = book_one(m, &b->routine, earliest, &hr, &sr);
     if (tu >= 0.0 && (tr < 0.0 || tu <= tr)) {
         if (tr >= 0.0)
             sim_book_cancel(&b->routine, hr);
@@ -109,6 +119,8 @@ double care_books_book(struct model *m, struct care_books *b, double earliest, i
     }
     if (tu >= 0.0)
         sim_book_cancel(&b->urgent, hu);
+    if (tr >= 0.0)
+        *routine_slot = sr;
     return tr;
 }
 
@@ -145,8 +157,14 @@ void care_factors_init(struct model *m)
         f->multimorbidity[k] = pow(cs->multimorbidity_exacerbation_hr, k);
     for (int k = 0; k < 4; k++)
         f->severity[k] = pow(cs->severity_exacerbation_hr, k);
+    /* Telemedicine draws new demand: remote slots filled by needs that would have been
+     * managed at home (policy.tele_new_demand of them), per person-year. */
+    const struct practices_params *pp = &m->par.practices;
+    double remote = m->par.policy.tele_slot_share * pp->clinicians * pp->slots_per_clinician_day *
+                    WORKING_DAYS_PER_YEAR / pp->list_size;
     for (int b = 0; b < PARAMS_AGE_BANDS; b++)
-        f->other_need[b] = cs->other_need_rate[b] * (1.0 - cs->other_self_care_share);
+        f->other_need[b] = cs->other_need_rate[b] * (1.0 - cs->other_self_care_share) +
+                           m->par.policy.tele_new_demand * remote;
     _Static_assert(sizeof f->band == DIS_AGES, "one band per tabulated year of age");
     for (int a = 0; a < DIS_AGES; a++) {
         int band = PARAMS_AGE_BANDS - 1;
@@ -177,13 +195,18 @@ int care_init(struct model *m, struct sim_err *err)
         uint32_t h = first / catchment;
         pr->hospital = h < cr->n_hospitals ? h : cr->n_hospitals - 1;
         cr->hospitals[pr->hospital].persons += pr->persons;
-        /* A practice smaller than a full list has proportionally fewer GPs. */
-        double slots = par->practices.clinicians * par->practices.slots_per_clinician_day *
-                       pr->persons / list;
+        /* A practice smaller than a full list has proportionally fewer GPs (and nurses). */
+        double scale = (double)pr->persons / list;
+        pr->clinicians = par->practices.clinicians * scale;
+        double slots = pr->clinicians * par->practices.slots_per_clinician_day;
         uint32_t s = slots < 1.0 ? 1u : (uint32_t)lround(slots);
-        int rc = care_books_init(&pr->books, s, par->practices.urgent_slot_share, err);
+        pr->nurse_slots = (uint32_t)lround(par->policy.nurse_slots_per_practice_day * scale);
+        uint32_t remote = (uint32_t)lround(par->policy.tele_slot_share * s);
+        int rc = care_books_init(&pr->books, s, par->practices.urgent_slot_share,
+                                 pr->nurse_slots + remote, err);
         if (rc)
             return rc;
+        pr->gp_slots = sim_book_capacity_on(&pr->books.routine, 0) - pr->nurse_slots - remote;
     }
     for (uint32_t h = 0; h < cr->n_hospitals; h++) {
         struct care_hospital *ho = &cr->hospitals[h];
@@ -197,7 +220,9 @@ int care_init(struct model *m, struct sim_err *err)
             double per_day = par->outpatient.capacity_per_1000_year[s] * per1000 /
                              WORKING_DAYS_PER_YEAR;
             uint32_t slots = per_day < 1.0 ? 1u : (uint32_t)lround(per_day);
-            rc = care_books_init(&ho->clinic[s], slots, par->outpatient.urgent_slot_share, err);
+            ho->clinic_slots_per_day[s] = slots;
+            rc = care_books_init(&ho->clinic[s], slots, par->outpatient.urgent_slot_share, 0,
+                                 err);
             if (rc)
                 return rc;
         }
@@ -207,8 +232,19 @@ int care_init(struct model *m, struct sim_err *err)
         if (sim_schedule_at(&m->ctx, 0.375, MODEL_EV_HOSPITAL_DAY, 0, h) == SIM_HANDLE_NONE)
             return sim_err_set(err, m->ctx.failed, "%s", m->ctx.err.msg);
     }
-    if (sim_schedule_at(&m->ctx, m->warmup_end_day, MODEL_EV_WINDOW, 0, 0) == SIM_HANDLE_NONE)
+    if (sim_schedule_at(&m->ctx, m->warmup_end_day, MODEL_EV_WINDOW, 0, 0) == SIM_HANDLE_NONE ||
+        sim_schedule_at(&m->ctx, m->warmup_end_day + MONTH_DAYS, MODEL_EV_MONTH, 0, 0) ==
+            SIM_HANDLE_NONE)
         return sim_err_set(err, m->ctx.failed, "%s", m->ctx.err.msg);
+    /* Capitation weights: 1 + weight x conditions, scaled to average 1 at the start. */
+    double w = par->payment.gp_capitation_risk_weight, total = 0.0;
+    for (uint32_t id = 0; id < n; id++) {
+        double pw = 1.0 + w * pop_ncond(&m->persons[id]);
+        cr->practices[m->persons[id].practice].list_weight += pw;
+        total += pw;
+    }
+    cr->weight_norm = total > 0.0 ? n / total : 1.0;
+    cr->cm_places = (uint32_t)lround(par->policy.cm_capacity_per_1000 * n / 1000.0);
     for (uint32_t id = 0; id < n; id++)
         care_person_start(m, id);
     return 0;
@@ -233,6 +269,7 @@ void care_fini(struct model *m)
         }
     free(cr->practices);
     free(cr->hospitals);
+    free(cr->cm_list);
     memset(cr, 0, sizeof *cr);
 }
 
@@ -245,6 +282,26 @@ int care_window_start(struct model *m)
         if (sim_queue_reset_stats(&cr->hospitals[h].beds.q, now, NULL) != 0)
             return sim_err_set(&m->ctx.err, SIM_ESTATE, "care: window start out of order");
     return 0;
+}
+
+int care_month(struct model *m)
+{
+    int rc = pay_month(m, m->care.month);
+    if (!rc)
+        rc = pol_month(m);
+    if (rc)
+        return rc;
+    m->care.month++;
+    double next = m->ctx.now + MONTH_DAYS;
+    if (next <= m->end_day + 1e-9 &&
+        sim_schedule_at(&m->ctx, next, MODEL_EV_MONTH, 0, 0) == SIM_HANDLE_NONE)
+        return m->ctx.failed;
+    return 0;
+}
+
+void care_on_birth(struct model *m, uint32_t id)
+{
+    m->care.practices[m->persons[id].practice].list_weight += 1.0;
 }
 
 double care_bed_occupancy(const struct model *m)
@@ -263,12 +320,13 @@ double care_bed_occupancy(const struct model *m)
 
 /* ---- The front door --------------------------------------------------------------------- */
 
-int care_forgoes(struct model *m, uint32_t id)
+int care_forgoes(struct model *m, uint32_t id, double extra)
 {
     struct person *p = &m->persons[id];
     double u;
     pop_draw(m, id, 1, &u);
-    if (u >= m->par.care_seeking.forgo_probability[p->activation - 1])
+    double base = m->par.care_seeking.forgo_probability[p->activation - 1];
+    if (u >= base + (1.0 - base) * extra)
         return 0;
     if (care_in_window(m))
         m->care.tally.forgone += 1.0;
@@ -314,19 +372,23 @@ int care_exacerbation(struct model *m, uint32_t id, int c)
     if (p->flags & POP_IN_HOSPITAL)
         return 0;
     const struct condition_params *cp = &m->par.disease.condition[c];
-    double u;
-    pop_draw(m, id, 1, &u);
-    if (u < cp->severe_share) {
+    double u[2];
+    pop_draw(m, id, 2, u);
+    /* Monitoring and case management catch some severe ones early: they go to the GP. */
+    double severe = cp->severe_share * pol_severe_ratio(m, p, c);
+    if (u[0] < severe) {
         lose_control(m, id, c);
         return care_ed_attend(m, id, c);
     }
-    if (u < cp->severe_share + cp->self_care_share) {
+    if (u[0] < cp->severe_share + cp->self_care_share) {
         if (care_in_window(m))
             m->care.tally.self_care += 1.0;
         return 0;
     }
     lose_control(m, id, c);
-    if (care_forgoes(m, id))
+    if (u[1] < pol_direct_access(m))
+        return care_self_refer(m, id, c);
+    if (care_forgoes(m, id, pol_copay_forgo(m, m->par.costs.copay_gp, m->par.costs.gp_visit)))
         return 0;
     return care_gp_request(m, id, CARE_GP_ACUTE, c, 1, m->ctx.now);
 }
@@ -343,9 +405,14 @@ int care_other_need(struct model *m, uint32_t id)
     pop_draw(m, id, 2, u);
     if (u[0] * (1.0 - cs->other_self_care_share) < cs->other_ed_share)
         return care_ed_attend(m, id, CARE_OTHER);
-    if (care_forgoes(m, id))
+    double direct = pol_direct_access(m);
+    if (u[1] < direct)
+        return care_self_refer(m, id, CARE_OTHER);
+    if (care_forgoes(m, id, pol_copay_forgo(m, m->par.costs.copay_gp, m->par.costs.gp_visit)))
         return 0;
-    return care_gp_request(m, id, CARE_GP_OTHER, CARE_OTHER, u[1] < cs->other_urgent_share,
+    /* u[1] is uniform on [direct, 1) here: rescale it for the urgency draw. */
+    double v = direct < 1.0 ? (u[1] - direct) / (1.0 - direct) : 0.0;
+    return care_gp_request(m, id, CARE_GP_OTHER, CARE_OTHER, v < cs->other_urgent_share,
                            m->ctx.now);
 }
 
@@ -360,7 +427,7 @@ int care_review_due(struct model *m, uint32_t id)
         dis_redraw(m, id);
         return 0;
     }
-    if (care_forgoes(m, id)) {
+    if (care_forgoes(m, id, pol_copay_forgo(m, m->par.costs.copay_gp, m->par.costs.gp_visit))) {
         care_set_review(m, id); /* invited again at the next interval */
         dis_redraw(m, id);
         return 0;
@@ -376,6 +443,8 @@ int care_review_due(struct model *m, uint32_t id)
 
 int care_diagnosis(struct model *m, uint32_t id, int c)
 {
+    m->care.practices[m->persons[id].practice].list_weight +=
+        m->par.payment.gp_capitation_risk_weight;
     if (m->persons[id].flags & POP_IN_HOSPITAL)
         return 0;
     return care_gp_request(m, id, CARE_GP_DIAGNOSIS, c, 0, m->ctx.now);

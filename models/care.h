@@ -30,12 +30,15 @@
 #include <stdint.h>
 
 #include "models/params.h"
+#include "models/payment.h"
 #include "sim/err.h"
 #include "sim/resource.h"
 
 struct model;
 
-#define CARE_OTHER 15 /* "condition" of other acute need (not a modelled condition) */
+#define CARE_OTHER 15 /* fits person.stay's POP_STAY_COND and the low bits of event aux */
+#define CARE_SLOT_NURSE 1u  /* aux bits 4-5 of MODEL_EV_GP_VISIT: kind of slot */
+#define CARE_SLOT_REMOTE 2u /* "condition" of other acute need (not a modelled condition) */
 
 /* Why a GP appointment was booked (aux of MODEL_EV_GP_VISIT, high byte; low byte the
  * condition or CARE_OTHER). */
@@ -56,8 +59,13 @@ struct care_books {
 
 struct care_practice {
     struct care_books books;
-    uint32_t hospital; /* index of the hospital its patients use */
-    uint32_t persons;  /* persons registered at the start */
+    uint32_t hospital;   /* index of the hospital its patients use */
+    uint32_t persons;    /* persons registered at the start */
+    uint32_t gp_slots;   /* routine GP slots a day; routine slots beyond are nurse ones,
+                          * then remote ones (policy.h) */
+    uint32_t nurse_slots; /* nurse slots a day in the routine book */
+    double clinicians;   /* GPs (FTE) */
+    double list_weight;  /* sum of the capitation weights of the living registered */
 };
 
 /* One entry of a hospital's elective waiting list. */
@@ -72,6 +80,7 @@ struct care_hospital {
     uint32_t nbeds;
     uint32_t persons;            /* catchment: persons registered at its practices */
     struct care_books clinic[PARAMS_SPECIALTIES]; /* outpatient clinics */
+    uint32_t clinic_slots_per_day[PARAMS_SPECIALTIES]; /* all slots, routine + urgent */
     struct care_listing *list;   /* elective waiting list, a ring (FIFO) */
     uint32_t list_head, list_len, list_cap;
     uint32_t listed;             /* living persons on the list (entries of the dead are
@@ -106,6 +115,11 @@ struct care_tally {
     double elective_wait_days;         /* sum of waits, listing to admission */
     double deaths_in_hospital;
     double exacerbations[PARAMS_CONDITIONS]; /* exacerbations (needing care or not) */
+    double self_referrals;             /* needs taken straight to a specialist */
+    double nurse_visits, remote_visits; /* of gp_visits: in nurse and remote slots */
+    double home_stays;                 /* emergency admissions treated at home */
+    double transitional;               /* discharges with transitional care */
+    double cm_enrolments, cm_contacts; /* case management */
 };
 
 /* Factors of the care clocks' rates, computed once from the parameters. */
@@ -126,6 +140,12 @@ struct care {
     struct care_hospital *hospitals;  /* n_hospitals */
     uint32_t n_hospitals;
     double window_bed_days0;          /* busy bed-days at the window start (all hospitals) */
+    double weight_norm;               /* capitation weights scale: persons / weight sum at
+                                       * the start, so weights average 1 */
+    uint32_t *cm_list;                /* case-managed persons (the dead dropped monthly) */
+    uint32_t cm_len, cm_cap;
+    uint32_t cm_places, cm_enrolled;  /* places; living persons enrolled */
+    uint32_t month;                   /* months of the recording window passed */
     struct care_tally tally;
 };
 
@@ -159,6 +179,10 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux);
 int care_op_visit(struct model *m, uint32_t id, uint16_t aux);
 int care_discharge(struct model *m, uint32_t id, uint16_t aux);
 int care_hospital_day(struct model *m, uint32_t hospital);
+int care_month(struct model *m);
+
+/* A newborn joined their practice (capitation weights). */
+void care_on_birth(struct model *m, uint32_t id);
 int care_window_start(struct model *m);
 
 /* Bed occupancy over the recording window so far (busy bed-days / bed-days), all
@@ -171,15 +195,17 @@ double care_bed_occupancy(const struct model *m);
 int care_in_window(const struct model *m);
 
 /* Sets up a provider's books with `slots` per working day (Monday-Friday), of which a
- * share `urgent_share` are urgent. */
-int care_books_init(struct care_books *b, uint32_t slots, double urgent_share,
+ * share `urgent_share` are urgent, plus `extra` routine slots (nurse, remote). */
+int care_books_init(struct care_books *b, uint32_t slots, double urgent_share, uint32_t extra,
                     struct sim_err *err);
 void care_books_fini(struct care_books *b);
 
 /* Books the earliest slot at or after `earliest` (days; at least now): urgent requests
  * take the earlier of the urgent and routine books. Returns the appointment time, or a
- * negative value when no slot is free within the horizon. */
-double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent);
+ * negative value when no slot is free within the horizon; *routine_slot (when not NULL)
+ * gets the slot's index in the routine book, UINT32_MAX for an urgent slot. */
+double care_books_book(struct model *m, struct care_books *b, double earliest, int urgent,
+                       uint32_t *routine_slot);
 
 /* A GP request for person id (primary.c): books and schedules the appointment unless one
  * is pending or the person is in hospital. `urgent` requests may divert to the ED when
@@ -190,15 +216,19 @@ int care_gp_request(struct model *m, uint32_t id, enum care_gp_reason why, int c
 /* A referral to the clinic of `cond` (or general medicine for CARE_OTHER) (outpatient.c). */
 int care_refer(struct model *m, uint32_t id, int cond, int urgent);
 
+/* A need taken straight to the specialist clinic of `cond` (no gatekeeping); when a
+ * specialist appointment is pending already, the person goes to their GP instead. */
+int care_self_refer(struct model *m, uint32_t id, int cond);
+
 /* An ED attendance (hospital.c); `cond` the condition or CARE_OTHER. */
 int care_ed_attend(struct model *m, uint32_t id, int cond);
 
 /* Puts the person on their hospital's elective list (no-op when listed). */
 int care_list_elective(struct model *m, uint32_t id, int cond);
 
-/* Forgoes non-emergency care? Draws from the person's stream; on yes counts it and marks
- * the need unmet. */
-int care_forgoes(struct model *m, uint32_t id);
+/* Forgoes non-emergency care? Draws from the person's stream (by activation, plus
+ * `extra`, e.g. the effect of a copayment); on yes counts it and marks the need unmet. */
+int care_forgoes(struct model *m, uint32_t id, double extra);
 
 /* Sets the next routine review after a contact (primary.c). */
 void care_set_review(struct model *m, uint32_t id);

@@ -12,6 +12,7 @@
 
 #include "models/care.h"
 #include "models/model.h"
+#include "models/policy.h"
 #include "models/population.h"
 #include "sim/rng.h"
 
@@ -408,6 +409,8 @@ double dis_mortality_multiplier(const struct model *m, const struct person *p, d
 {
     const struct dis_tables *t = m->tables;
     double f = p->mort_acute;
+    if (m->par.policy.hf_monitoring_coverage > 0.0)
+        f *= pol_mortality_hr(m, p);
     unsigned cs = p->conds;
     while (cs) {
         int c = __builtin_ctz(cs);
@@ -455,6 +458,8 @@ double dis_exacerbation_rate(const struct model *m, const struct person *p, int 
     r *= f->multimorbidity[pop_ncond(p) - 1] * f->severity[pop_severity(p, c) - 1];
     if (p->flags & POP_UNMET)
         r *= m->par.care_seeking.forgo_exacerbation_hr;
+    if (m->par.policy.selfman_coverage > 0.0)
+        r *= pol_exacerbation_hr(m, p, c);
     if (in_post_discharge(m, p)) {
         r *= m->par.hospital.post_discharge_hr;
         if (p->flags & POP_PRESSURED)
@@ -472,8 +477,8 @@ double dis_other_need_rate(const struct model *m, const struct person *p, double
         return 0.0;
     const struct hospital_params *hp = &m->par.hospital;
     if (in_post_discharge(m, p))
-        *relapse = hp->relapse_rate * ((p->flags & POP_PRESSURED) ? hp->pressure_readmission_hr
-                                                                  : 1.0);
+        *relapse = hp->relapse_rate * pol_relapse_hr(m, p) *
+                   ((p->flags & POP_PRESSURED) ? hp->pressure_readmission_hr : 1.0);
     int k = dis_age_step(pop_age(p, p->exac_day > 0.0 ? p->exac_day : 0.0));
     return m->care.f.other_need[m->care.f.band[k]];
 }

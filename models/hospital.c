@@ -12,6 +12,8 @@
 #include <stdlib.h>
 
 #include "models/model.h"
+#include "models/payment.h"
+#include "models/policy.h"
 #include "models/population.h"
 
 static struct care_hospital *hospital_of(struct model *m, uint32_t id)
@@ -36,15 +38,15 @@ static int start_stay(struct model *m, struct care_hospital *ho, uint32_t id)
 {
     struct person *p = &m->persons[id];
     const struct hospital_params *hp = &m->par.hospital;
-    int cond = p->stay & 0x7f, elective = (p->stay & POP_STAY_ELECTIVE) != 0;
+    int cond = p->stay & POP_STAY_COND, elective = (p->stay & POP_STAY_ELECTIVE) != 0;
     double mean = elective ? hp->elective_los_days
                   : cond < DIS_COUNT ? m->par.disease.condition[cond].los_days
                                      : hp->other_los_days;
     double u;
     pop_draw(m, id, 1, &u);
-    double los = gsl_cdf_gamma_Pinv(u, hp->los_shape, mean / hp->los_shape);
-    double occupancy = (double)ho->beds.q.busy / (double)ho->nbeds;
-    int pressured = occupancy >= hp->pressure_occupancy;
+    double los = gsl_cdf_gamma_Pinv(u, hp->los_shape, mean / hp->los_shape) * m->decide.los;
+    /* At home (hospital at home) no bed is taken and there is no bed pressure. */
+    int pressured = ho && (double)ho->beds.q.busy / (double)ho->nbeds >= hp->pressure_occupancy;
     if (pressured)
         los *= hp->pressure_los_factor;
     if (!(los > 1.0 / 24.0))
@@ -54,7 +56,8 @@ static int start_stay(struct model *m, struct care_hospital *ho, uint32_t id)
     return m->ctx.failed;
 }
 
-/* Admits person id (stay already set) into their hospital: a bed now, or boarding. */
+/* Admits person id (stay already set) into their hospital: a bed now, or boarding; or, for
+ * hospital at home, a stay at home. */
 static int admit(struct model *m, uint32_t id)
 {
     struct person *p = &m->persons[id];
@@ -64,8 +67,11 @@ static int admit(struct model *m, uint32_t id)
     dis_change_begin(m, id);
     p->flags |= POP_IN_HOSPITAL;
     if (!(p->stay & POP_STAY_ELECTIVE))
-        p->mort_acute = (float)m->par.hospital.admission_mortality_hr;
+        p->mort_acute = (float)(m->par.hospital.admission_mortality_hr *
+                                ((p->stay & POP_STAY_HOME) ? m->par.policy.hah_mortality_hr : 1.0));
     dis_redraw(m, id);
+    if (p->stay & POP_STAY_HOME)
+        return start_stay(m, NULL, id);
     int got;
     if (sim_beds_admit(&ho->beds, m->ctx.now, id, &got, &m->ctx.err) != 0)
         return SIM_ESTATE;
@@ -76,9 +82,37 @@ static int admit(struct model *m, uint32_t id)
     return 0; /* boarding: a discharge will give them a bed */
 }
 
+/* Bundled payment: an emergency admission opens an episode paid once, at admission, unless
+ * it is a readmission inside the open episode of the last stay. */
+static void open_bundle(struct model *m, struct person *p)
+{
+    const struct payment_params *pp = &m->par.payment;
+    if (pp->hospital_mechanism != PARAMS_HOSP_BUNDLED)
+        return;
+    int inside = (p->stay & POP_STAY_BUNDLED) &&
+                 m->ctx.now - (double)p->discharge_day <= pp->bundle_days;
+    if (!inside)
+        pay_transfer(m, PAY_PAYER, PAY_HOSPITAL, PAY_BUNDLE, pp->bundle_price);
+}
+
+/* Emergency admissions that hospital at home may treat: COPD, heart failure, other need. */
+static int home_eligible(int cond)
+{
+    return cond == DIS_COPD || cond == DIS_HEART_FAILURE || cond == CARE_OTHER;
+}
+
 static int admit_emergency(struct model *m, uint32_t id, int cond)
 {
     struct person *p = &m->persons[id];
+    double h;
+    pop_draw(m, id, 1, &h);
+    if (home_eligible(cond) && h < m->par.policy.hah_share) {
+        if (care_in_window(m))
+            m->care.tally.home_stays += 1.0;
+        open_bundle(m, p);
+        p->stay = (uint8_t)(cond | POP_STAY_HOME | POP_STAY_BUNDLED);
+        return admit(m, id);
+    }
     if (care_in_window(m)) {
         struct care_tally *t = &m->care.tally;
         t->admissions_emergency += 1.0;
@@ -100,7 +134,8 @@ static int admit_emergency(struct model *m, uint32_t id, int cond)
             dis_redraw(m, id);
         }
     }
-    p->stay = (uint8_t)cond;
+    open_bundle(m, p);
+    p->stay = (uint8_t)(cond | POP_STAY_BUNDLED);
     return admit(m, id);
 }
 
@@ -114,11 +149,12 @@ static int ed_attend(struct model *m, uint32_t id, int cond, double admit_p)
     if (care_in_window(m))
         m->care.tally.ed_visits += 1.0;
     pop_count(m, id, POP_ED_VISITS);
-    pop_add_cost(m, id, POP_ED, par->costs.ed_attendance,
-                 fmin(par->costs.copay_ed, par->costs.ed_attendance));
+    double copay = fmin(par->costs.copay_ed, par->costs.ed_attendance);
+    pop_add_cost(m, id, POP_ED, par->costs.ed_attendance, copay);
+    pay_ed_attendance(m, copay);
     double u[2];
     pop_draw(m, id, 2, u);
-    if (u[0] < admit_p)
+    if (u[0] < admit_p * m->decide.admission) /* the hospital's admission decision */
         return admit_emergency(m, id, cond);
     /* Home from the ED: a GP review may follow. */
     if (cond < DIS_COUNT && u[1] < par->hospital.discharge_gp_followup_probability)
@@ -138,15 +174,27 @@ int care_relapse(struct model *m, uint32_t id)
 {
     if (care_in_window(m))
         m->care.tally.relapses += 1.0;
-    int stay = m->persons[id].stay & 0x7f;
+    int stay = m->persons[id].stay & POP_STAY_COND;
     return ed_attend(m, id, stay, m->par.hospital.relapse_admit_probability);
 }
 
-/* Books what a stay of person id that ends now cost, `los` days long. */
+/* Books what a stay of person id that ends now cost, `los` days long, and what the payer
+ * pays for it. */
 static void cost_stay(struct model *m, uint32_t id, double los)
 {
     const struct costs_params *cp = &m->par.costs;
-    if (m->persons[id].stay & POP_STAY_ELECTIVE) {
+    uint8_t stay = m->persons[id].stay;
+    int cond = stay & POP_STAY_COND;
+    if (stay & POP_STAY_HOME) {
+        double amount = m->par.policy.hah_cost_per_day * ceil(los);
+        pop_add_cost(m, id, POP_INPATIENT, amount, 0.0);
+        if (m->par.payment.hospital_mechanism != PARAMS_HOSP_BUNDLED &&
+            m->par.payment.hospital_mechanism != PARAMS_HOSP_GLOBAL_BUDGET)
+            pay_transfer(m, PAY_PAYER, PAY_HOSPITAL, PAY_FEE, amount);
+        return;
+    }
+    pay_stay(m, cond, (stay & POP_STAY_ELECTIVE) != 0, los, 0);
+    if (stay & POP_STAY_ELECTIVE) {
         pop_add_cost(m, id, POP_INPATIENT, cp->elective_spell, 0.0);
         return;
     }
@@ -176,21 +224,34 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux)
     p->gp_event = SIM_HANDLE_NONE;
     double now = m->ctx.now, los = now - (double)p->discharge_day;
     cost_stay(m, id, los);
-    int in_window = care_in_window(m);
-    if (in_window) {
+    int in_window = care_in_window(m), home = (p->stay & POP_STAY_HOME) != 0;
+    int emergency = !(p->stay & POP_STAY_ELECTIVE);
+    if (in_window && !home) {
         m->care.tally.discharges += 1.0;
         m->care.tally.discharges_alive += 1.0;
         m->care.tally.bed_days += los;
     }
-    double u[2];
-    pop_draw(m, id, 2, u);
+    double u[3];
+    pop_draw(m, id, 3, u);
     double share = pop_age(p, now) >= 75.0 ? hp->postacute_share_75plus
                                             : hp->postacute_share_under_75;
-    if (u[0] < share) {
+    if (u[0] < share * m->decide.postacute) { /* the hospital's discharge decision */
         if (in_window)
             m->care.tally.postacute += 1.0;
         pop_add_cost(m, id, POP_POSTACUTE, hp->postacute_days * m->par.costs.postacute_day,
                      0.0);
+        pay_postacute(m, hp->postacute_days,
+                      m->par.payment.hospital_mechanism == PARAMS_HOSP_BUNDLED &&
+                          (p->stay & POP_STAY_BUNDLED) && emergency);
+    }
+    p->stay &= (uint8_t)~POP_STAY_TRANSITIONAL;
+    if (emergency && u[2] < m->par.policy.tc_coverage) {
+        /* Transitional care: a few nurse contacts after discharge. */
+        p->stay |= POP_STAY_TRANSITIONAL;
+        if (in_window)
+            m->care.tally.transitional += 1.0;
+        pop_add_cost(m, id, POP_POSTACUTE, m->par.policy.tc_cost_per_discharge, 0.0);
+        pay_community(m, m->par.policy.tc_cost_per_discharge);
     }
     dis_advance(m, id);
     dis_change_begin(m, id);
@@ -201,7 +262,9 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux)
     p->mort_acute = 1.0f;
     care_set_review(m, id);
     dis_redraw(m, id);
-    int rc = free_bed(m, hospital_of(m, id));
+    int rc = home ? 0 : free_bed(m, hospital_of(m, id));
+    if (!rc && emergency)
+        rc = pol_on_discharge(m, id);
     if (rc)
         return rc;
     if (u[1] < hp->discharge_gp_followup_probability)
@@ -295,6 +358,19 @@ int care_hospital_day(struct model *m, uint32_t h)
 void care_on_death(struct model *m, uint32_t id)
 {
     struct person *p = &m->persons[id];
+    struct care_practice *pr = &m->care.practices[p->practice];
+    pr->list_weight -= 1.0 + m->par.payment.gp_capitation_risk_weight * pop_ncond(p);
+    if (p->flags & POP_CASE_MANAGED) {
+        p->flags &= (uint8_t)~POP_CASE_MANAGED;
+        m->care.cm_enrolled--;
+    }
+    if ((p->flags & POP_IN_HOSPITAL) && (p->stay & POP_STAY_HOME)) {
+        /* Died during hospital at home: no bed to free. */
+        sim_cancel(&m->ctx, p->gp_event);
+        p->gp_event = SIM_HANDLE_NONE;
+        cost_stay(m, id, m->ctx.now - (double)p->discharge_day);
+        p->flags &= (uint8_t)~POP_IN_HOSPITAL;
+    }
     if (p->flags & POP_IN_HOSPITAL) {
         struct care_hospital *ho = hospital_of(m, id);
         double now = m->ctx.now;

@@ -55,7 +55,14 @@ static int on_window(struct sim_ctx *ctx, const struct sim_event *ev)
     return care_window_start(ctx->model);
 }
 
+static int on_month(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    (void)ev;
+    return care_month(ctx->model);
+}
+
 static const sim_handler_fn handlers[MODEL_EV_COUNT] = {
+    [MODEL_EV_MONTH] = on_month,
     [MODEL_EV_PERSON] = on_person,
     [MODEL_EV_GP_VISIT] = on_gp_visit,
     [MODEL_EV_OP_VISIT] = on_op_visit,
@@ -125,6 +132,7 @@ static struct model *create(const struct model_params *par, const struct dis_tab
         goto fail;
     }
     care_factors_init(m);
+    pay_decide(&m->par, &m->decide);
     if (pop_init(m, err))
         goto fail;
     if (care_init(m, err))

@@ -21,6 +21,8 @@
 #include "models/care.h"
 #include "models/disease.h"
 #include "models/params.h"
+#include "models/payment.h"
+#include "models/policy.h"
 #include "models/population.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
@@ -38,6 +40,7 @@ enum model_event {
                             * under pressure */
     MODEL_EV_HOSPITAL_DAY, /* a hospital's morning: electives admitted; target = hospital */
     MODEL_EV_WINDOW,       /* the recording window opens: resource statistics restart */
+    MODEL_EV_MONTH,        /* a month of the window ends: periodic payments, levers */
     MODEL_EV_COUNT
 };
 
@@ -103,6 +106,8 @@ struct model {
     struct dis_tables dis;     /* the model's own tables when model_create built them; left
                                 * zero by model_create_shared */
     struct care care;          /* practices, clinics, hospitals and care counts */
+    struct pay_decisions decide; /* providers' decisions under the scenario's payment */
+    struct pay_ledger ledger;  /* money flows of the recording window */
     struct sim_stream draw_stream; /* the care stream pop_draw used last, positioned after
                                     * its last draw: the next draw of the same person goes
                                     * on from here without re-keying (same numbers) */

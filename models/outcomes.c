@@ -117,6 +117,48 @@ static const struct {
                               "to the start of the recording window"},
     [OUTC_COST_PER_PERSON_YEAR] = {"cost_per_person_year", "currency",
                                    "cost_total per person-year"},
+    [OUTC_SPEND_PAYER] = {"spend_payer", "currency",
+                          "money paid by the public payer in the recording window (all "
+                          "mechanisms; the ledger)"},
+    [OUTC_SPEND_GP] = {"spend_gp", "currency",
+                       "money received by general practices (payer and copayments)"},
+    [OUTC_SPEND_SPECIALIST] = {"spend_specialist", "currency",
+                               "money received by specialist clinics"},
+    [OUTC_SPEND_HOSPITAL] = {"spend_hospital", "currency",
+                             "money received by hospitals, less what they pay post-acute "
+                             "providers inside bundles"},
+    [OUTC_SPEND_POSTACUTE] = {"spend_postacute", "currency",
+                              "money received by post-acute providers"},
+    [OUTC_SPEND_COMMUNITY] = {"spend_community", "currency",
+                              "money received by community services and systems (case "
+                              "management, transitional care, telehealth, records)"},
+    [OUTC_MARGIN_GP] = {"margin_gp", "currency",
+                        "general practices' revenue minus the unit cost of their "
+                        "consultations"},
+    [OUTC_MARGIN_HOSPITAL] = {"margin_hospital", "currency",
+                              "hospitals' net revenue minus the unit cost of ED attendances "
+                              "and stays"},
+    [OUTC_SELF_REFERRALS] = {"self_referrals_per_1000_year", PER_1000,
+                             "needs taken straight to a specialist clinic (no gatekeeping)"},
+    [OUTC_HOME_STAYS] = {"hospital_at_home_per_1000_year", PER_1000,
+                         "emergency episodes treated by hospital at home"},
+    [OUTC_CASE_MANAGED] = {"case_managed_end", "persons",
+                           "persons enrolled in case management at the end of the run"},
+    [OUTC_DECISION_REVIEW] = {"decision_review_frequency", "multiplier",
+                              "GPs' chosen review frequency for controlled patients, relative "
+                              "to the clinically indicated one"},
+    [OUTC_DECISION_REVIEW_UNC] = {"decision_review_frequency_uncontrolled", "multiplier",
+                                  "the same for patients with an uncontrolled condition"},
+    [OUTC_DECISION_REFERRAL] = {"decision_referral", "multiplier",
+                                "GPs' referral propensity relative to the indicated one"},
+    [OUTC_DECISION_FOLLOWUP] = {"decision_followup", "multiplier",
+                                "specialists' follow-up propensity"},
+    [OUTC_DECISION_LOS] = {"decision_length_of_stay", "multiplier",
+                           "hospitals' length of stay relative to the indicated one"},
+    [OUTC_DECISION_ADMISSION] = {"decision_admission", "multiplier",
+                                 "hospitals' propensity to admit from the ED"},
+    [OUTC_DECISION_POSTACUTE] = {"decision_postacute", "multiplier",
+                                 "hospitals' propensity to discharge to post-acute care"},
 };
 
 /* Readable names of the conditions for the descriptions, in enum dis_condition order (the
@@ -229,6 +271,26 @@ static void care_outcomes(const struct model *m, double *row, double py)
         disc += m->persons[id].cost_disc;
     row[OUTC_COST_TOTAL_DISC] = disc;
     row[OUTC_COST_PER_PERSON_YEAR] = ratio(row[OUTC_COST_TOTAL], py);
+    row[OUTC_SPEND_PAYER] = pay_paid(m, PAY_PAYER);
+    row[OUTC_SPEND_GP] = pay_received(m, PAY_GP);
+    row[OUTC_SPEND_SPECIALIST] = pay_received(m, PAY_SPECIALIST);
+    row[OUTC_SPEND_HOSPITAL] = pay_received(m, PAY_HOSPITAL) - pay_paid(m, PAY_HOSPITAL);
+    row[OUTC_SPEND_POSTACUTE] = pay_received(m, PAY_POSTACUTE);
+    row[OUTC_SPEND_COMMUNITY] = pay_received(m, PAY_COMMUNITY);
+    row[OUTC_MARGIN_GP] = row[OUTC_SPEND_GP] - row[OUTC_COST_PRIMARY];
+    row[OUTC_MARGIN_HOSPITAL] = row[OUTC_SPEND_HOSPITAL] - row[OUTC_COST_ED] -
+                                row[OUTC_COST_INPATIENT];
+    row[OUTC_SELF_REFERRALS] = t->self_referrals * per_1000;
+    row[OUTC_HOME_STAYS] = t->home_stays * per_1000;
+    row[OUTC_CASE_MANAGED] = m->care.cm_enrolled;
+    const struct pay_decisions *d = &m->decide;
+    row[OUTC_DECISION_REVIEW] = d->review[0];
+    row[OUTC_DECISION_REVIEW_UNC] = d->review[1];
+    row[OUTC_DECISION_REFERRAL] = d->referral;
+    row[OUTC_DECISION_FOLLOWUP] = d->followup;
+    row[OUTC_DECISION_LOS] = d->los;
+    row[OUTC_DECISION_ADMISSION] = d->admission;
+    row[OUTC_DECISION_POSTACUTE] = d->postacute;
 }
 
 int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err)

@@ -69,6 +69,24 @@ enum outc_column {
     OUTC_COST_OUT_OF_POCKET,     /* of the total, paid by patients */
     OUTC_COST_TOTAL_DISC,        /* the total discounted */
     OUTC_COST_PER_PERSON_YEAR,   /* cost_total / person-years */
+    OUTC_SPEND_PAYER,            /* paid by the payer in the window, currency */
+    OUTC_SPEND_GP,               /* received by general practices (payer and patients) */
+    OUTC_SPEND_SPECIALIST,       /* ... specialist clinics */
+    OUTC_SPEND_HOSPITAL,         /* ... hospitals (net of what they pass on) */
+    OUTC_SPEND_POSTACUTE,        /* ... post-acute providers */
+    OUTC_SPEND_COMMUNITY,        /* ... community services and systems */
+    OUTC_MARGIN_GP,              /* GP revenue - cost of GP services, currency */
+    OUTC_MARGIN_HOSPITAL,        /* hospital revenue - cost of ED and inpatient care */
+    OUTC_SELF_REFERRALS,         /* needs taken straight to a specialist per 1000 py */
+    OUTC_HOME_STAYS,             /* hospital-at-home episodes per 1000 py */
+    OUTC_CASE_MANAGED,           /* persons in case management at the end */
+    OUTC_DECISION_REVIEW,        /* GP review frequency multiplier (controlled patients) */
+    OUTC_DECISION_REVIEW_UNC,    /* the same, uncontrolled patients */
+    OUTC_DECISION_REFERRAL,      /* GP referral propensity multiplier */
+    OUTC_DECISION_FOLLOWUP,      /* specialist follow-up multiplier */
+    OUTC_DECISION_LOS,           /* length-of-stay multiplier */
+    OUTC_DECISION_ADMISSION,     /* ED admission propensity multiplier */
+    OUTC_DECISION_POSTACUTE,     /* post-acute discharge multiplier */
     OUTC_ONSET_FIRST,            /* + enum dis_condition: onsets per 1000 person-years */
     OUTC_COUNT = OUTC_ONSET_FIRST + DIS_COUNT
 };

@@ -27,6 +27,13 @@ const char *const params_specialty_names[PARAMS_SPECIALTIES] = {
     "cardiology", "respiratory", "endocrinology", "mental_health", "oncology", "general_medicine",
 };
 
+static const char *const gp_payment_choices[] = {"fee_for_service", "capitation", "salary",
+                                                 "blended", NULL};
+static const char *const spec_payment_choices[] = {"fee_for_service", "salary", NULL};
+static const char *const hosp_payment_choices[] = {"per_diem", "drg", "global_budget",
+                                                   "bundled", NULL};
+static const char *const gatekeeping_choices[] = {"none", "soft", "strict", NULL};
+
 /* The specialty choice list (NULL-terminated) for the condition keys. */
 static const char *const specialty_choices[] = {
     "cardiology", "respiratory", "endocrinology", "mental_health", "oncology", "general_medicine",
@@ -49,6 +56,13 @@ static const struct sim_cfg_group groups[] = {
     {"hospital", "emergency department, acute beds, lengths of stay, discharge, "
                  "readmission"},
     {"costs", "unit costs and patient copayments, currency units per item"},
+    {"payment", "how the payer pays GPs, specialists, hospitals and post-acute care "
+                "(money flows; unit costs stay the resource costs)"},
+    {"behaviour", "provider behaviour: each decision maximises altruism x patient benefit "
+                  "+ marginal revenue - own cost (docs/model.md)"},
+    {"policy", "integrated-care levers: gatekeeping, case management, shared record, care "
+               "pathways, self-management, telemedicine, hospital at home, transitional "
+               "care, task shifting"},
     {"mortality", "background (Gompertz) mortality of a person without modelled conditions"},
     {"disease", "chronic conditions: prevalence by age band, onset, mortality, utility "
                 "(bands 0-14, 15-24, 25-34, 35-44, 45-54, 55-64, 65-74, 75-84, 85+)"},
@@ -131,8 +145,17 @@ static const double def_other_need[PARAMS_AGE_BANDS] = {
 static const double def_forgo[PARAMS_ACTIVATIONS] = {0.15, 0.10, 0.06, 0.04};
 /* Clinic capacity by specialty (calibrated, docs/model.md). */
 static const double def_op_capacity[PARAMS_SPECIALTIES] = {
-    32.0, 9.0, 11.0, 26.0, 21.0, 1150.0,
+    50.0, 15.0, 12.0, 37.0, 24.0, 1650.0,
 };
+
+/* Care pathways cover no condition at base. */
+static const double def_pathway_coverage[PARAMS_CONDITIONS] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+/* Self-management exacerbation hazard ratios by condition (hypertension, diabetes, chd,
+ * heart_failure, ckd, copd, depression, dementia, cancer): evidence.md: COPD
+ * self-management: respiratory admissions HR ~0.79 (Zwerink et al. 2014); heart failure
+ * and diabetes taken as similar (modelling assumption); no effect assumed elsewhere. */
+static const double def_selfman_hr[PARAMS_CONDITIONS] = {1.0, 0.85, 1.0, 0.80, 1.0,
+                                                         0.79, 1.0, 1.0, 1.0};
 
 /* ---- Key-row builders for the nine keys of each condition -------------------------------- */
 
@@ -247,6 +270,36 @@ static const double def_op_capacity[PARAMS_SPECIALTIES] = {
                "evidence.md: average length of stay, acute ~7-8 days (OECD ~8); by "        \
                "condition modelling assumption"),                                           \
     COND_ACSC(i, c, acsc_)
+
+#define CKEY(path_, def, choices_, member, desc_, src_)                                      \
+    {                                                                                        \
+        .path = path_, .type = SIM_CFG_CHOICE, .unit = "", .def_str = def,                   \
+        .choices = choices_, .desc = desc_, .source = src_, SIM_CFG_FIELD(MP, member),       \
+    }
+#define BKEY(path_, def, member, desc_, src_)                                                \
+    {                                                                                        \
+        .path = path_, .type = SIM_CFG_BOOL, .unit = "", .def_int = def, .desc = desc_,      \
+        .source = src_, SIM_CFG_FIELD(MP, member),                                           \
+    }
+#define IKEY(path_, unit_, def, range_, member, desc_, src_)                                 \
+    {                                                                                        \
+        .path = path_, .type = SIM_CFG_INT, .unit = unit_, .def_int = def, .range = range_,  \
+        .desc = desc_, .source = src_, SIM_CFG_FIELD(MP, member),                            \
+    }
+#define AKEY(path_, unit_, n, defs, range_, member, desc_, src_)                             \
+    {                                                                                        \
+        .path = path_, .type = SIM_CFG_FLOAT_ARRAY, .unit = unit_, .count = n,               \
+        .def_floats = defs, .range = range_, .desc = desc_, .source = src_,                  \
+        SIM_CFG_FIELD(MP, member),                                                           \
+    }
+#define SRC_BASE_FFS                                                                         \
+    "base scenario: fee-for-service GPs, per-diem hospitals, no gatekeeping (the issue's "   \
+    "reference system)"
+#define SRC_AT_COST "modelling choice: tariffs equal the unit costs (costs group)"
+#define SRC_NEUTRAL                                                                          \
+    "calibrated: about what fee-for-service pays at base, so a switch is roughly "           \
+    "budget-neutral before behaviour responds (docs/model.md)"
+#define SRC_OFF "off in the base scenario; the lever's scenario sets it"
 
 #define FKEY(path_, unit_, def, range_, member, desc_, src_)                                 \
     {                                                                                        \
@@ -715,6 +768,251 @@ static const struct sim_cfg_key keys[] = {
          "Patient copayment per specialist attendance", "NHS: free at the point of use"),
     FKEY("costs.copay_ed", "currency", 0.0, ">= 0", costs.copay_ed,
          "Patient copayment per ED attendance", "NHS: free at the point of use"),
+    CKEY("payment.gp_mechanism", "fee_for_service", gp_payment_choices, payment.gp_mechanism,
+         "How GPs are paid: fee_for_service (per visit), capitation (per registered person), "
+         "salary (per FTE), blended (capitation plus a share of the fee per visit)",
+         SRC_BASE_FFS),
+    FKEY("payment.gp_fee", "currency", 39.0, ">= 0", payment.gp_fee,
+         "Fee per GP consultation", SRC_AT_COST),
+    FKEY("payment.gp_capitation", "currency/year", 210.0, ">= 0", payment.gp_capitation,
+         "Capitation per registered person per year (scaled by the risk weights)",
+         SRC_NEUTRAL),
+    FKEY("payment.gp_capitation_risk_weight", "ratio", 0.0, "[0, 10]",
+         payment.gp_capitation_risk_weight,
+         "Extra capitation weight per chronic condition (0: unadjusted; weights are "
+         "normalised to a mean of 1 at the start)",
+         "modelling choice"),
+    FKEY("payment.gp_blend_fee_share", "fraction", 0.3, "[0, 1]", payment.gp_blend_fee_share,
+         "Blended payment: share of the fee paid per visit (capitation pays the rest)",
+         "modelling choice"),
+    FKEY("payment.gp_salary_per_fte", "currency/year", 280000.0, ">= 0",
+         payment.gp_salary_per_fte,
+         "Salary budget per GP (FTE) per year, practice costs included", SRC_NEUTRAL),
+    FKEY("payment.p4p_bonus", "currency/year", 0.0, ">= 0", payment.p4p_bonus,
+         "Pay-for-performance bonus per controlled chronic condition per year (QOF-like), "
+         "paid to the practice at the end of each year; 0 = none",
+         SRC_OFF),
+    CKEY("payment.specialist_mechanism", "fee_for_service", spec_payment_choices,
+         payment.specialist_mechanism,
+         "How specialists are paid: fee_for_service (per attendance) or salary (a budget)",
+         SRC_BASE_FFS),
+    FKEY("payment.specialist_fee", "currency", 120.0, ">= 0", payment.specialist_fee,
+         "Fee per specialist attendance", SRC_AT_COST),
+    FKEY("payment.specialist_salary_use", "fraction", 0.9, "[0, 1]",
+         payment.specialist_salary_use,
+         "Salary: the budget pays this share of the clinic slots offered at the fee",
+         "modelling choice: about the slot use at base"),
+    CKEY("payment.hospital_mechanism", "per_diem", hosp_payment_choices,
+         payment.hospital_mechanism,
+         "How hospitals are paid: per_diem (per bed-day), drg (per admission), "
+         "global_budget (fixed per year), bundled (per episode: stay, post-acute care and "
+         "readmissions within bundle_days)",
+         SRC_BASE_FFS),
+    FKEY("payment.ed_fee", "currency", 148.0, ">= 0", payment.ed_fee,
+         "Fee per ED attendance (included in a global budget)", SRC_AT_COST),
+    FKEY("payment.per_diem", "currency", 300.0, ">= 0", payment.per_diem,
+         "Per-diem payment per bed-day",
+         "calibrated: about a non-elective spell's cost per day at the base length of stay"),
+    FKEY("payment.drg_emergency", "currency", 1590.0, ">= 0", payment.drg_emergency,
+         "DRG price of an emergency admission at the average stay, scaled by the "
+         "condition's mean stay over the average",
+         "evidence.md: non-elective inpatient stay ~1,590 per spell (NHS National Cost "
+         "Collection)"),
+    FKEY("payment.drg_elective", "currency", 3750.0, ">= 0", payment.drg_elective,
+         "DRG price of an elective admission",
+         "evidence.md: elective inpatient spell ~3,500-4,000 (NHS National Cost Collection)"),
+    FKEY("payment.global_budget_per_1000", "currency/year", 330000.0, ">= 0",
+         payment.global_budget_per_1000,
+         "Global budget per 1000 catchment persons per year (ED and all stays)",
+         SRC_NEUTRAL),
+    FKEY("payment.bundle_price", "currency", 2300.0, ">= 0", payment.bundle_price,
+         "Bundled price of an emergency episode (stay, post-acute care, readmissions within "
+         "bundle_days: the hospital pays the post-acute provider)",
+         SRC_NEUTRAL),
+    FKEY("payment.bundle_days", "days", 30.0, "[0, 365]", payment.bundle_days,
+         "Episode length after discharge covered by the bundle",
+         "evidence.md bundled payments row (BPCI/CJR episodes run 30-90 days)"),
+    FKEY("payment.postacute_fee_per_day", "currency", 150.0, ">= 0",
+         payment.postacute_fee_per_day, "Payment per post-acute day", SRC_AT_COST),
+    FKEY("behaviour.gp_altruism", "ratio", 1.0, "[0, 100]", behaviour.gp_altruism,
+         "Weight GPs give to patient benefit against money (McGuire 2000)",
+         "modelling choice (scale absorbed by the k keys)"),
+    FKEY("behaviour.specialist_altruism", "ratio", 1.0, "[0, 100]",
+         behaviour.specialist_altruism, "The same for specialists",
+         "modelling choice (scale absorbed by the k keys)"),
+    FKEY("behaviour.hospital_altruism", "ratio", 1.0, "[0, 100]", behaviour.hospital_altruism,
+         "The same for hospitals", "modelling choice (scale absorbed by the k keys)"),
+    FKEY("behaviour.gp_review_k", "currency", 195.0, "> 0", behaviour.gp_review_k,
+         "How steeply patient benefit falls as review frequency leaves the clinically "
+         "indicated level (per review)",
+         "calibrated to evidence.md: fee-for-service vs salary ~30% more visits (Gosden "
+         "2000) and capitation -> FFS +5% services (Krasnik 1990): capitation gives 20% "
+         "fewer reviews, about 7% fewer visits"),
+    FKEY("behaviour.gp_referral_k", "currency", 520.0, "> 0", behaviour.gp_referral_k,
+         "The same for referrals (per referral)",
+         "calibrated: capitation raises referrals about 15% (cost shifting; modelling "
+         "assumption)"),
+    FKEY("behaviour.visits_per_referral", "visits", 2.0, "[0, 100]",
+         behaviour.visits_per_referral,
+         "GP visits a referral takes over (revenue lost under fees, effort saved)",
+         SRC_ASSUMED),
+    FKEY("behaviour.specialist_followup_k", "currency", 600.0, "> 0",
+         behaviour.specialist_followup_k, "The same for specialist follow-ups",
+         "calibrated: salaried specialists book 20% fewer follow-ups (modelling "
+         "assumption)"),
+    FKEY("behaviour.hospital_los_k", "currency", 2100.0, "> 0", behaviour.hospital_los_k,
+         "The same for length of stay (per bed-day)",
+         "calibrated: case payment (DRG) shortens stays by about 15% against per diem "
+         "(modelling assumption in line with DRG introductions)"),
+    FKEY("behaviour.hospital_admission_k", "currency", 35000.0, "> 0",
+         behaviour.hospital_admission_k, "The same for admitting from the ED (per admission)",
+         "calibrated to evidence.md: hospital global budget (Maryland): hospital spending "
+         "-4.1% (Roberts et al. 2018)"),
+    FKEY("behaviour.hospital_postacute_k", "currency", 36600.0, "> 0",
+         behaviour.hospital_postacute_k,
+         "The same for discharging to post-acute care (per discharge)",
+         "calibrated to evidence.md: bundled payments: institutional post-acute discharge "
+         "-2.9 pp from 33.7% (Finkelstein et al. 2018)"),
+    FKEY("behaviour.min_multiplier", "ratio", 0.5, "(0, 1]", behaviour.min_multiplier,
+         "Lower bound of every decision relative to the clinically indicated level",
+         "modelling choice"),
+    FKEY("behaviour.max_multiplier", "ratio", 1.5, "[1, 10]", behaviour.max_multiplier,
+         "Upper bound of every decision", "modelling choice"),
+    CKEY("policy.gatekeeping", "none", gatekeeping_choices, policy.gatekeeping,
+         "Gatekeeping: none (patients may go straight to a specialist), soft (they may, "
+         "with a copayment), strict (specialists only by GP referral; the ED stays open)",
+         SRC_BASE_FFS),
+    FKEY("policy.direct_access_share", "fraction", 0.06, "[0, 1]",
+         policy.direct_access_share,
+         "Without strict gatekeeping: share of GP-bound needs taken straight to a "
+         "specialist clinic",
+         "calibrated to evidence.md: gatekeeping: Switzerland gatekeeper plans -15 to -19% "
+         "spending (part selection); lower specialist use"),
+    FKEY("policy.self_referral_copay", "currency", 50.0, ">= 0", policy.self_referral_copay,
+         "Soft gatekeeping: copayment for a self-referral (lowers direct access through "
+         "copay_elasticity)",
+         "modelling assumption"),
+    FKEY("policy.copay_elasticity", "ratio", -0.2, "[-5, 0]", policy.copay_elasticity,
+         "Price elasticity of demand for care: a copayment c on a service of unit cost p "
+         "removes a share -elasticity x c / p of the demand",
+         "evidence.md: copayment price elasticity ~-0.2 (RAND Health Insurance Experiment)"),
+    FKEY("policy.cm_capacity_per_1000", "places/1000", 0.0, "[0, 1000]",
+         policy.cm_capacity_per_1000,
+         "Case management: places per 1000 persons (0: none); people are enrolled at "
+         "discharge from an emergency admission while places are free",
+         SRC_OFF),
+    IKEY("policy.cm_min_conditions", "conditions", 3, "[0, 9]", policy.cm_min_conditions,
+         "Case management eligibility: at least this many chronic conditions",
+         "modelling choice (high-risk multimorbid patients)"),
+    FKEY("policy.cm_contacts_per_year", "contacts/year", 12.0, "[0, 365]",
+         policy.cm_contacts_per_year, "Case-manager contacts per enrolled person per year",
+         SRC_ASSUMED),
+    FKEY("policy.cm_cost_per_contact", "currency", 55.0, ">= 0", policy.cm_cost_per_contact,
+         "Cost of a case-manager contact (one hour)",
+         "evidence.md: community nurse / case-manager hour ~50-60 (PSSRU 2022)"),
+    FKEY("policy.cm_control_probability", "fraction", 0.05, "[0, 1]",
+         policy.cm_control_probability,
+         "Probability that a contact brings an uncontrolled condition under control",
+         "calibrated to evidence.md: case management: no significant average effect on "
+         "admissions or costs (Stokes et al. 2015)"),
+    FKEY("policy.cm_early_detection", "fraction", 0.10, "[0, 1]", policy.cm_early_detection,
+         "Share of an enrolled person's severe exacerbations caught early (GP instead of "
+         "ED)",
+         "calibrated to evidence.md: case management: no significant average effect "
+         "(Stokes et al. 2015)"),
+    BKEY("policy.shared_record", 0, policy.shared_record,
+         "Shared electronic record across GP, clinics and hospital", SRC_OFF),
+    FKEY("policy.record_followup_reduction", "fraction", 0.10, "[0, 1]",
+         policy.record_followup_reduction,
+         "Shared record: fewer repeat specialist follow-ups (duplicate tests avoided)",
+         "evidence.md: shared electronic record: fewer duplicate tests (Vest 2014); size "
+         "modelling assumption"),
+    FKEY("policy.record_relapse_hr", "ratio", 0.95, "(0, 2]", policy.record_relapse_hr,
+         "Shared record: relapse hazard ratio after discharge (better handover)",
+         "evidence.md: effect on admissions small/uncertain (systematic reviews)"),
+    FKEY("policy.record_cost_per_person_year", "currency/year", 5.0, ">= 0",
+         policy.record_cost_per_person_year, "Shared record: system cost per person-year",
+         SRC_ASSUMED),
+    AKEY("policy.pathway_coverage", "fraction", PARAMS_CONDITIONS, def_pathway_coverage,
+         "[0, 1]", policy.pathway_coverage,
+         "Care pathways / multidisciplinary teams: share of the patients of each condition "
+         "covered (order hypertension, diabetes, chd, heart_failure, ckd, copd, depression, "
+         "dementia, cancer)",
+         SRC_OFF),
+    FKEY("policy.pathway_control_gain", "ratio", 0.3, "[0, 10]", policy.pathway_control_gain,
+         "Covered patients: GP control probability x (1 + gain)", SRC_ASSUMED),
+    FKEY("policy.pathway_referral_reduction", "fraction", 0.3, "[0, 1]",
+         policy.pathway_referral_reduction,
+         "Covered patients: referral probability x (1 - reduction)", SRC_ASSUMED),
+    FKEY("policy.pathway_cost_per_patient_year", "currency/year", 40.0, ">= 0",
+         policy.pathway_cost_per_patient_year, "Cost per covered patient-year", SRC_ASSUMED),
+    FKEY("policy.selfman_coverage", "fraction", 0.0, "[0, 1]", policy.selfman_coverage,
+         "Self-management support: share of patients covered (every condition with an "
+         "exacerbation ratio below 1)",
+         SRC_OFF),
+    AKEY("policy.selfman_exacerbation_hr", "ratio", PARAMS_CONDITIONS, def_selfman_hr,
+         "(0, 2]", policy.selfman_exacerbation_hr,
+         "Self-management: exacerbation hazard ratio by condition when covered",
+         "evidence.md: COPD self-management: respiratory admissions HR ~0.79 (Zwerink et "
+         "al. 2014); HF and diabetes modelling assumption"),
+    FKEY("policy.selfman_cost_per_patient_year", "currency/year", 100.0, ">= 0",
+         policy.selfman_cost_per_patient_year, "Cost per covered patient-year", SRC_ASSUMED),
+    FKEY("policy.tele_slot_share", "fraction", 0.0, "[0, 5]", policy.tele_slot_share,
+         "Telemedicine: remote GP slots added, as a share of the face-to-face slots",
+         SRC_OFF),
+    FKEY("policy.tele_new_demand", "fraction", 0.88, "[0, 1]", policy.tele_new_demand,
+         "Share of remote visits that are new demand (needs that would have been managed "
+         "at home)",
+         "evidence.md: direct-to-consumer telehealth: ~88% of visits are new demand "
+         "(Ashwood et al. 2017)"),
+    FKEY("policy.tele_visit_cost", "currency", 25.0, ">= 0", policy.tele_visit_cost,
+         "Cost of a remote GP consultation", SRC_ASSUMED),
+    FKEY("policy.hf_monitoring_coverage", "fraction", 0.0, "[0, 1]",
+         policy.hf_monitoring_coverage,
+         "Heart-failure telemonitoring: share of heart-failure patients monitored", SRC_OFF),
+    FKEY("policy.hf_monitoring_mortality_hr", "ratio", 0.80, "(0, 2]",
+         policy.hf_monitoring_mortality_hr, "Mortality hazard ratio when monitored",
+         "evidence.md: heart-failure telemonitoring: all-cause mortality OR ~0.80 (Inglis "
+         "et al. 2015)"),
+    FKEY("policy.hf_monitoring_severe_hr", "ratio", 0.8, "(0, 2]",
+         policy.hf_monitoring_severe_hr,
+         "Severe share of heart-failure exacerbations when monitored (caught earlier)",
+         "evidence.md: heart-failure telemonitoring: HF admissions lower (Inglis et al. "
+         "2015)"),
+    FKEY("policy.hf_monitoring_cost_per_year", "currency/year", 500.0, ">= 0",
+         policy.hf_monitoring_cost_per_year, "Cost per monitored patient-year", SRC_ASSUMED),
+    FKEY("policy.hah_share", "fraction", 0.0, "[0, 1]", policy.hah_share,
+         "Hospital at home: share of emergency admissions for COPD, heart failure or other "
+         "need treated at home instead of a bed",
+         SRC_OFF),
+    FKEY("policy.hah_mortality_hr", "ratio", 0.88, "(0, 2]", policy.hah_mortality_hr,
+         "Acute mortality at home relative to a hospital stay",
+         "evidence.md: hospital at home: mortality RR ~0.88 (Shepperd et al. 2016/2021)"),
+    FKEY("policy.hah_relapse_hr", "ratio", 1.14, "(0, 5]", policy.hah_relapse_hr,
+         "Relapse hazard ratio after care at home",
+         "evidence.md: hospital at home: readmission RR ~1.14 (Shepperd et al.)"),
+    FKEY("policy.hah_cost_per_day", "currency", 200.0, ">= 0", policy.hah_cost_per_day,
+         "Cost of a day of hospital at home",
+         "evidence.md: hospital at home: cost lower (Shepperd et al.); level modelling "
+         "assumption"),
+    FKEY("policy.tc_coverage", "fraction", 0.0, "[0, 1]", policy.tc_coverage,
+         "Transitional care after discharge: share of discharges covered", SRC_OFF),
+    FKEY("policy.tc_relapse_hr", "ratio", 0.82, "(0, 2]", policy.tc_relapse_hr,
+         "Relapse hazard ratio with transitional care",
+         "evidence.md: transitional care after discharge: 30-day readmission RR ~0.82 "
+         "(Leppin et al. 2014)"),
+    FKEY("policy.tc_cost_per_discharge", "currency", 250.0, ">= 0",
+         policy.tc_cost_per_discharge,
+         "Cost of transitional care per covered discharge (a few nurse contacts)",
+         "evidence.md: community nurse hour ~50-60 (PSSRU 2022), about 4-5 hours"),
+    FKEY("policy.nurse_slots_per_practice_day", "consultations/day", 0.0, "[0, 10000]",
+         policy.nurse_slots_per_practice_day,
+         "Task shifting: nurse consultations a practice adds per working day (scaled by list "
+         "size)",
+         SRC_OFF),
+    FKEY("policy.nurse_visit_cost", "currency", 20.0, ">= 0", policy.nurse_visit_cost,
+         "Cost of a nurse consultation replacing a GP one",
+         "modelling assumption of the order of PSSRU 2022 practice-nurse costs"),
     {
         .path = "mortality.gompertz_slope",
         .type = SIM_CFG_FLOAT,

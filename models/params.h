@@ -227,6 +227,108 @@ struct utility_params {
     double norm[PARAMS_AGE_BANDS]; /* mean EQ-5D of the general population by band */
 };
 
+/* Payment mechanisms (group `payment`), in the order of their choices in the table. */
+enum params_gp_payment { PARAMS_GP_FFS, PARAMS_GP_CAPITATION, PARAMS_GP_SALARY, PARAMS_GP_BLENDED };
+enum params_specialist_payment { PARAMS_SPEC_FFS, PARAMS_SPEC_SALARY };
+enum params_hospital_payment {
+    PARAMS_HOSP_PER_DIEM,
+    PARAMS_HOSP_DRG,
+    PARAMS_HOSP_GLOBAL_BUDGET,
+    PARAMS_HOSP_BUNDLED
+};
+
+/* How the payer pays providers (group `payment`); money in currency units. */
+struct payment_params {
+    int gp_mechanism;              /* enum params_gp_payment */
+    double gp_fee;                 /* per GP consultation (fee-for-service; blended share) */
+    double gp_capitation;          /* per registered person per year */
+    double gp_capitation_risk_weight; /* extra capitation weight per chronic condition */
+    double gp_blend_fee_share;     /* share of the fee paid per visit under blended */
+    double gp_salary_per_fte;      /* per GP (FTE) per year under salary */
+    double p4p_bonus;              /* per controlled chronic condition per year (QOF-like);
+                                    * 0 = no pay-for-performance */
+    int specialist_mechanism;      /* enum params_specialist_payment */
+    double specialist_fee;         /* per specialist attendance */
+    double specialist_salary_use;  /* under salary: the budget pays this share of clinic
+                                    * slots at the fee */
+    int hospital_mechanism;        /* enum params_hospital_payment */
+    double ed_fee;                 /* per ED attendance (not under a global budget) */
+    double per_diem;               /* per bed-day */
+    double drg_emergency;          /* per emergency admission at average length of stay
+                                    * (weighted by the condition's mean stay) */
+    double drg_elective;           /* per elective admission */
+    double global_budget_per_1000; /* per 1000 catchment persons per year */
+    double bundle_price;           /* per emergency episode: stay, post-acute care and
+                                    * readmissions within bundle_days */
+    double bundle_days;            /* episode length after discharge, days */
+    double postacute_fee_per_day;  /* per post-acute day, to the post-acute provider */
+};
+
+/* Provider behaviour (group `behaviour`): each decision maximises altruism x patient
+ * benefit + marginal revenue - own cost (docs/model.md). */
+struct behaviour_params {
+    double gp_altruism;            /* weight of patient benefit, GPs */
+    double specialist_altruism;    /* the same, specialists */
+    double hospital_altruism;      /* the same, hospitals */
+    double gp_review_k;            /* curvature of the benefit of review frequency,
+                                    * currency per review */
+    double gp_referral_k;          /* the same for referrals, currency per referral */
+    double visits_per_referral;    /* GP visits a referral takes over */
+    double specialist_followup_k;  /* follow-up propensity, currency per follow-up */
+    double hospital_los_k;         /* length of stay, currency per bed-day */
+    double hospital_admission_k;   /* admission propensity, currency per admission */
+    double hospital_postacute_k;   /* post-acute discharge, currency per discharge */
+    double min_multiplier;         /* bounds of every decision, relative to the clinically */
+    double max_multiplier;         /* indicated level */
+};
+
+/* Integrated-care levers (group `policy`). */
+enum params_gatekeeping { PARAMS_GATE_NONE, PARAMS_GATE_SOFT, PARAMS_GATE_STRICT };
+struct policy_params {
+    int gatekeeping;                     /* enum params_gatekeeping */
+    double direct_access_share;          /* without strict gatekeeping: share of GP-bound
+                                          * needs taken straight to a specialist */
+    double self_referral_copay;          /* soft gatekeeping: copayment for self-referral */
+    double copay_elasticity;             /* price elasticity of demand for care */
+    double cm_capacity_per_1000;         /* case management: places per 1000 persons (0 off) */
+    int cm_min_conditions;               /* eligibility: at least this many conditions */
+    double cm_contacts_per_year;         /* case-manager contacts per enrolled person */
+    double cm_cost_per_contact;          /* currency per contact */
+    double cm_control_probability;       /* a contact controls an uncontrolled condition */
+    double cm_early_detection;           /* share of severe exacerbations caught early (GP
+                                          * instead of ED) */
+    int shared_record;                   /* bool: shared electronic record */
+    double record_followup_reduction;    /* fewer repeat specialist follow-ups */
+    double record_relapse_hr;            /* better discharge handover: relapse hazard ratio */
+    double record_cost_per_person_year;  /* system cost */
+    double pathway_coverage[PARAMS_CONDITIONS]; /* care pathways / MDT: share of patients
+                                                 * of each condition covered */
+    double pathway_control_gain;         /* GP control probability x (1 + gain) */
+    double pathway_referral_reduction;   /* referral probability x (1 - reduction) */
+    double pathway_cost_per_patient_year;
+    double selfman_coverage;             /* self-management support: share of eligible */
+    double selfman_exacerbation_hr[PARAMS_CONDITIONS]; /* exacerbation HR when covered */
+    double selfman_cost_per_patient_year;
+    double tele_slot_share;              /* telemedicine: remote GP slots added, share of
+                                          * face-to-face slots */
+    double tele_new_demand;              /* share of remote visits that are new demand */
+    double tele_visit_cost;              /* currency per remote visit */
+    double hf_monitoring_coverage;       /* heart-failure telemonitoring: share covered */
+    double hf_monitoring_mortality_hr;   /* mortality hazard ratio when monitored */
+    double hf_monitoring_severe_hr;      /* severe exacerbation share ratio */
+    double hf_monitoring_cost_per_year;
+    double hah_share;                    /* hospital at home: share of eligible emergency
+                                          * admissions treated at home */
+    double hah_mortality_hr;             /* acute mortality ratio at home vs in hospital */
+    double hah_relapse_hr;               /* relapse hazard ratio after care at home */
+    double hah_cost_per_day;
+    double tc_coverage;                  /* transitional care: share of discharges */
+    double tc_relapse_hr;                /* relapse hazard ratio */
+    double tc_cost_per_discharge;
+    double nurse_slots_per_practice_day; /* task shifting: nurse consultations a day */
+    double nurse_visit_cost;             /* currency per nurse consultation */
+};
+
 /* Everything a scenario sets. */
 struct model_params {
     char name[PARAMS_NAME_MAX];               /* scenario name (results group name) */
@@ -239,6 +341,9 @@ struct model_params {
     struct outpatient_params outpatient;      /* specialist clinics */
     struct hospital_params hospital;          /* ED, beds, stays, discharge */
     struct costs_params costs;                /* unit costs and copayments */
+    struct payment_params payment;            /* payment mechanisms */
+    struct behaviour_params behaviour;        /* provider behaviour */
+    struct policy_params policy;              /* integrated-care levers */
     struct mortality_params mortality;        /* background mortality */
     struct disease_params disease;            /* chronic conditions */
     struct utility_params utility;            /* quality of life */

@@ -204,6 +204,7 @@ static int add_newborn(struct model *m, uint32_t parent)
     dis_person_init(m, id, 0.0);
     m->counts.entries++;
     m->counts.alive++;
+    care_on_birth(m, id);
     dis_redraw(m, id);
     return 0;
 }

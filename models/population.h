@@ -51,7 +51,15 @@ enum pop_counter {
 #define POP_IN_HOSPITAL 0x10u /* admitted or boarding for a bed */
 #define POP_PRESSURED 0x20u  /* the last stay was shortened under bed pressure */
 #define POP_LISTED 0x40u     /* on an elective waiting list */
-#define POP_STAY_ELECTIVE 0x80u /* person.stay: an elective stay */
+#define POP_CASE_MANAGED 0x80u /* enrolled in case management (policy.h) */
+
+/* person.stay: the condition of the current or last stay (low four bits, CARE_OTHER for
+ * other need) and the episode's flags. */
+#define POP_STAY_COND 0x0fu
+#define POP_STAY_HOME 0x10u         /* treated by hospital at home */
+#define POP_STAY_TRANSITIONAL 0x20u /* transitional care after the discharge */
+#define POP_STAY_BUNDLED 0x40u      /* opened a bundled episode (payment.h) */
+#define POP_STAY_ELECTIVE 0x80u     /* an elective stay */
 
 /* One person. Kept compact: 224 bytes, and with the 32-byte calendar entry of their
  * personal event 256 bytes (tests/test_population.c checks the budget; appointments and

@@ -8,6 +8,8 @@
 #include <math.h>
 
 #include "models/model.h"
+#include "models/payment.h"
+#include "models/policy.h"
 #include "models/population.h"
 
 void care_set_review(struct model *m, uint32_t id)
@@ -22,6 +24,7 @@ void care_set_review(struct model *m, uint32_t id)
     double interval = uncontrolled ? pp->review_interval_uncontrolled_days
                                    : pp->review_interval_controlled_days;
     interval /= 1.0 + pp->review_multimorbidity_factor * (pop_ncond(p) - 1);
+    interval /= m->decide.review[uncontrolled]; /* the GP's choice of frequency */
     p->review_day = (float)(m->ctx.now + interval);
 }
 
@@ -32,9 +35,14 @@ int care_gp_request(struct model *m, uint32_t id, enum care_gp_reason why, int c
     if ((p->flags & POP_IN_HOSPITAL) || p->gp_event != SIM_HANDLE_NONE)
         return 0; /* in hospital, or folded into the appointment already booked */
     struct care_practice *pr = &m->care.practices[p->practice];
-    double t = care_books_book(m, &pr->books, earliest, urgent);
+    uint32_t slot;
+    double t = care_books_book(m, &pr->books, earliest, urgent, &slot);
     if (t < 0.0)
         return 0; /* no slot within the horizon: the request goes unmet */
+    /* Routine slots beyond the GPs' are nurse ones, then remote ones. */
+    unsigned kind = slot == UINT32_MAX || slot < pr->gp_slots ? 0u
+                    : slot < pr->gp_slots + pr->nurse_slots   ? CARE_SLOT_NURSE
+                                                              : CARE_SLOT_REMOTE;
     double wait = t - m->ctx.now;
     if (urgent && why == CARE_GP_ACUTE &&
         wait > m->par.care_seeking.ed_if_gp_wait_days) {
@@ -48,7 +56,8 @@ int care_gp_request(struct model *m, uint32_t id, enum care_gp_reason why, int c
         m->care.tally.gp_wait_days += wait;
     }
     p->gp_event = sim_schedule_at(&m->ctx, t, MODEL_EV_GP_VISIT,
-                                  (uint16_t)((unsigned)why << 8 | (unsigned)cond), id);
+                                  (uint16_t)((unsigned)why << 8 | kind << 4 | (unsigned)cond),
+                                  id);
     return m->ctx.failed;
 }
 
@@ -58,16 +67,23 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
     p->gp_event = SIM_HANDLE_NONE;
     const struct model_params *par = &m->par;
     enum care_gp_reason why = (enum care_gp_reason)(aux >> 8);
-    int cond = aux & 0xff;
+    unsigned kind = (aux >> 4) & 3u;
+    int cond = aux & 0x0f;
     int in_window = care_in_window(m);
     if (in_window) {
         m->care.tally.gp_visits += 1.0;
         if (pop_ncond(p) >= 2)
             m->care.tally.gp_visits_mm2 += 1.0;
+        m->care.tally.nurse_visits += kind == CARE_SLOT_NURSE;
+        m->care.tally.remote_visits += kind == CARE_SLOT_REMOTE;
     }
     pop_count(m, id, POP_GP_VISITS);
-    pop_add_cost(m, id, POP_PRIMARY, par->costs.gp_visit,
-                 fmin(par->costs.copay_gp, par->costs.gp_visit));
+    double unit = kind == CARE_SLOT_NURSE    ? par->policy.nurse_visit_cost
+                  : kind == CARE_SLOT_REMOTE ? par->policy.tele_visit_cost
+                                             : par->costs.gp_visit;
+    double copay = fmin(par->costs.copay_gp, unit);
+    pop_add_cost(m, id, POP_PRIMARY, unit, copay);
+    pay_gp_visit(m, copay);
 
     /* Which conditions the consultation is about: all uncontrolled ones at a review, the
      * exacerbated one at an acute visit, the new one at a diagnosis. */
@@ -85,11 +101,16 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
         const struct condition_params *cp = &par->disease.condition[c];
         double u[2];
         pop_draw(m, id, 2, u);
-        if (!(p->controlled & (1u << c)) && u[0] < cp->gp_control_probability)
+        double control = cp->gp_control_probability, referral = cp->referral_probability;
+        if (pol_covered(m, p, POL_PATHWAY + (unsigned)c, par->policy.pathway_coverage[c])) {
+            control *= 1.0 + par->policy.pathway_control_gain;
+            referral *= 1.0 - par->policy.pathway_referral_reduction;
+        }
+        if (!(p->controlled & (1u << c)) && u[0] < control)
             p->controlled |= (uint16_t)(1u << c);
         /* Still uncontrolled, or newly diagnosed: the GP may refer. */
         int candidate = !(p->controlled & (1u << c)) || why == CARE_GP_DIAGNOSIS;
-        if (refer < 0 && candidate && u[1] < cp->referral_probability)
+        if (refer < 0 && candidate && u[1] < referral * m->decide.referral)
             refer = c;
     }
     care_set_review(m, id);
@@ -97,7 +118,8 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
 
     double u[2];
     pop_draw(m, id, 2, u);
-    if (why == CARE_GP_OTHER && u[0] < par->practices.other_referral_probability)
+    if (why == CARE_GP_OTHER &&
+        u[0] < par->practices.other_referral_probability * m->decide.referral)
         refer = CARE_OTHER;
     if (refer >= 0) {
         if (in_window)
