@@ -24,11 +24,12 @@
 #endif
 
 /* X(name, one-line help) for every subcommand, in the order `caresim --help` lists them. */
-#define CLI_COMMANDS(X)                                                               \
-    X(run, "run a scenario's replications and write the results file (HDF5)")        \
-    X(validate, "check a scenario file and print every resolved key with its origin") \
-    X(params, "print the parameter reference (--markdown: docs/parameters.md)")      \
-    X(report, "print a results file's provenance and summary tables")                \
+#define CLI_COMMANDS(X)                                                                 \
+    X(run, "run a scenario's replications and write the results file (HDF5)")           \
+    X(compare, "run scenarios on common random numbers: paired differences, ICER, NMB") \
+    X(validate, "check a scenario file and print every resolved key with its origin")   \
+    X(params, "print the parameter reference (--markdown: docs/parameters.md)")         \
+    X(report, "print a results file's provenance and summary tables")                   \
     X(export, "write every table of a results file as CSV (--csv DIR)")
 
 #define CLI_DECLARE_COMMAND(name, help) int cli_##name(int argc, char **argv);

@@ -162,9 +162,10 @@ void care_factors_init(struct model *m)
     const struct practices_params *pp = &m->par.practices;
     double remote = m->par.policy.tele_slot_share * pp->clinicians * pp->slots_per_clinician_day *
                     WORKING_DAYS_PER_YEAR / pp->list_size;
+    f->tele_induced = m->par.policy.tele_new_demand * remote;
     for (int b = 0; b < PARAMS_AGE_BANDS; b++)
         f->other_need[b] = cs->other_need_rate[b] * (1.0 - cs->other_self_care_share) +
-                           m->par.policy.tele_new_demand * remote;
+                           f->tele_induced;
     _Static_assert(sizeof f->band == DIS_AGES, "one band per tabulated year of age");
     for (int a = 0; a < DIS_AGES; a++) {
         int band = PARAMS_AGE_BANDS - 1;
@@ -399,10 +400,17 @@ int care_other_need(struct model *m, uint32_t id)
     if (p->flags & POP_IN_HOSPITAL)
         return 0;
     const struct care_seeking_params *cs = &m->par.care_seeking;
-    /* Episodes managed at home never reach here (care_factors_init): of the rest, the
-     * ED share is ed_share / (1 - self_care_share). */
+    /* Episodes managed at home never reach here (care_factors_init). Of the rest, a share
+     * is the new demand telemedicine draws (a routine request, nothing else); of the
+     * others, the ED share is ed_share / (1 - self_care_share). */
+    const struct care_factors *f = &m->care.f;
     double u[2];
     pop_draw(m, id, 2, u);
+    double total = f->other_need[f->band[dis_age_step(pop_age(p, m->ctx.now))]];
+    double induced = total > 0.0 ? f->tele_induced / total : 0.0;
+    if (u[0] < induced)
+        return care_gp_request(m, id, CARE_GP_MINOR, CARE_OTHER, 0, m->ctx.now);
+    u[0] = (u[0] - induced) / (1.0 - induced);
     if (u[0] * (1.0 - cs->other_self_care_share) < cs->other_ed_share)
         return care_ed_attend(m, id, CARE_OTHER);
     double direct = pol_direct_access(m);

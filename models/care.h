@@ -47,7 +47,8 @@ enum care_gp_reason {
     CARE_GP_DIAGNOSIS, /* a new diagnosis */
     CARE_GP_ACUTE,     /* an exacerbation of the condition */
     CARE_GP_OTHER,     /* other acute need */
-    CARE_GP_DISCHARGE  /* review after a hospital discharge or ED attendance */
+    CARE_GP_DISCHARGE, /* review after a hospital discharge or ED attendance */
+    CARE_GP_MINOR      /* minor need that telemedicine drew in (no referral, no ED) */
 };
 
 /* A provider's bookable slots: routine and urgent (same-day) books. */
@@ -131,6 +132,8 @@ struct care_factors {
                                                * care (not managed at home), by band,
                                                * 1/year: self-care ones are thinned out of
                                                * the process, as they change nothing */
+    double tele_induced;                      /* of those, new demand drawn by remote
+                                               * consultations, 1/year */
 };
 
 /* Everything the pathway keeps for one replication (struct model.care). */

@@ -433,6 +433,9 @@ double dis_utility(const struct model *m, const struct person *p, int k)
         cs &= cs - 1;
         u *= t->util[c][pop_severity(p, c) - 1];
     }
+    unsigned unc = p->conds & ~p->controlled;
+    if (unc)
+        u *= pow(m->par.utility.uncontrolled_multiplier, __builtin_popcount(unc));
     return u;
 }
 
@@ -753,6 +756,9 @@ void dis_sync_onsets(struct model *m, uint32_t id)
 
 void dis_change_begin(struct model *m, uint32_t id)
 {
+    /* Control moves utility when uncontrolled conditions cost utility: accrue first. */
+    if (m->par.utility.uncontrolled_multiplier != 1.0)
+        dis_advance(m, id);
     sync_exac(m, &m->persons[id], m->ctx.now);
 }
 
@@ -784,6 +790,8 @@ static int exacerbation_or_lapse(struct model *m, uint32_t id, int c)
     pop_draw(m, id, 2, u);
     p->clock[c] = (float)-log(u[1]);
     if (u[0] * (r + lapse) < lapse) {
+        if (m->par.utility.uncontrolled_multiplier != 1.0)
+            dis_advance(m, id);
         p->controlled &= (uint16_t)~(1u << c);
         return 0;
     }

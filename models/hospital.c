@@ -104,6 +104,7 @@ static int home_eligible(int cond)
 static int admit_emergency(struct model *m, uint32_t id, int cond)
 {
     struct person *p = &m->persons[id];
+    pop_qaly_loss(m, id, m->par.utility.admission_qaly_loss); /* the acute episode */
     double h;
     pop_draw(m, id, 1, &h);
     if (home_eligible(cond) && h < m->par.policy.hah_share) {
@@ -118,7 +119,9 @@ static int admit_emergency(struct model *m, uint32_t id, int cond)
         t->admissions_emergency += 1.0;
         if (cond < DIS_COUNT && m->par.disease.condition[cond].acsc)
             t->admissions_avoidable += 1.0;
-        if (m->ctx.now - (double)p->discharge_day <= m->par.hospital.post_discharge_days)
+        /* A readmission follows a hospital discharge (not hospital at home). */
+        if (m->ctx.now - (double)p->discharge_day <= m->par.hospital.post_discharge_days &&
+            !(p->stay & POP_STAY_HOME))
             t->readmissions_30d += 1.0;
     }
     pop_count(m, id, POP_ADMISSIONS);
@@ -193,7 +196,7 @@ static void cost_stay(struct model *m, uint32_t id, double los)
             pay_transfer(m, PAY_PAYER, PAY_HOSPITAL, PAY_FEE, amount);
         return;
     }
-    pay_stay(m, cond, (stay & POP_STAY_ELECTIVE) != 0, los, 0);
+    pay_stay(m, cond, (stay & POP_STAY_ELECTIVE) != 0, los);
     if (stay & POP_STAY_ELECTIVE) {
         pop_add_cost(m, id, POP_INPATIENT, cp->elective_spell, 0.0);
         return;
@@ -235,7 +238,7 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux)
     pop_draw(m, id, 3, u);
     double share = pop_age(p, now) >= 75.0 ? hp->postacute_share_75plus
                                             : hp->postacute_share_under_75;
-    if (u[0] < share * m->decide.postacute) { /* the hospital's discharge decision */
+    if (!home && u[0] < share * m->decide.postacute) { /* the hospital's decision */
         if (in_window)
             m->care.tally.postacute += 1.0;
         pop_add_cost(m, id, POP_POSTACUTE, hp->postacute_days * m->par.costs.postacute_day,

@@ -639,7 +639,7 @@ static const struct sim_cfg_key keys[] = {
          outpatient.other_elective_probability,
          "Probability that a first visit for other need lists an elective admission",
          "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
-    FKEY("hospital.beds_per_1000", "beds/1000", 2.8, "(0, 100]", hospital.beds_per_1000,
+    FKEY("hospital.beds_per_1000", "beds/1000", 2.95, "(0, 100]", hospital.beds_per_1000,
          "Acute beds per 1000 persons (the modelled conditions and other need)",
          "evidence.md: curative beds per 1000 4.3 (OECD average); England ~2.4 general and "
          "acute; calibrated so occupancy lands in evidence.md's 70-90% (docs/model.md)"),
@@ -810,9 +810,10 @@ static const struct sim_cfg_key keys[] = {
          SRC_BASE_FFS),
     FKEY("payment.ed_fee", "currency", 148.0, ">= 0", payment.ed_fee,
          "Fee per ED attendance (included in a global budget)", SRC_AT_COST),
-    FKEY("payment.per_diem", "currency", 300.0, ">= 0", payment.per_diem,
+    FKEY("payment.per_diem", "currency", 470.0, ">= 0", payment.per_diem,
          "Per-diem payment per bed-day",
-         "calibrated: about a non-elective spell's cost per day at the base length of stay"),
+         "calibrated: per-diem payments for all stays about equal their unit costs at base "
+         "(docs/model.md)"),
     FKEY("payment.drg_emergency", "currency", 1590.0, ">= 0", payment.drg_emergency,
          "DRG price of an emergency admission at the average stay, scaled by the "
          "condition's mean stay over the average",
@@ -821,14 +822,16 @@ static const struct sim_cfg_key keys[] = {
     FKEY("payment.drg_elective", "currency", 3750.0, ">= 0", payment.drg_elective,
          "DRG price of an elective admission",
          "evidence.md: elective inpatient spell ~3,500-4,000 (NHS National Cost Collection)"),
-    FKEY("payment.global_budget_per_1000", "currency/year", 330000.0, ">= 0",
+    FKEY("payment.global_budget_per_1000", "currency/year", 508000.0, ">= 0",
          payment.global_budget_per_1000,
          "Global budget per 1000 catchment persons per year (ED and all stays)",
-         SRC_NEUTRAL),
-    FKEY("payment.bundle_price", "currency", 2300.0, ">= 0", payment.bundle_price,
+         "calibrated to evidence.md: hospital global budget (Maryland): hospital spending "
+         "-4.1% vs control (Roberts et al. 2018): 96% of base hospital spending"),
+    FKEY("payment.bundle_price", "currency", 2700.0, ">= 0", payment.bundle_price,
          "Bundled price of an emergency episode (stay, post-acute care, readmissions within "
          "bundle_days: the hospital pays the post-acute provider)",
-         SRC_NEUTRAL),
+         "calibrated to evidence.md: bundled payments: episode spend -2 to -4% (Finkelstein "
+         "et al. 2018; Dummit 2016)"),
     FKEY("payment.bundle_days", "days", 30.0, "[0, 365]", payment.bundle_days,
          "Episode length after discharge covered by the bundle",
          "evidence.md bundled payments row (BPCI/CJR episodes run 30-90 days)"),
@@ -842,12 +845,12 @@ static const struct sim_cfg_key keys[] = {
          "modelling choice (scale absorbed by the k keys)"),
     FKEY("behaviour.hospital_altruism", "ratio", 1.0, "[0, 100]", behaviour.hospital_altruism,
          "The same for hospitals", "modelling choice (scale absorbed by the k keys)"),
-    FKEY("behaviour.gp_review_k", "currency", 195.0, "> 0", behaviour.gp_review_k,
+    FKEY("behaviour.gp_review_k", "currency", 130.0, "> 0", behaviour.gp_review_k,
          "How steeply patient benefit falls as review frequency leaves the clinically "
          "indicated level (per review)",
          "calibrated to evidence.md: fee-for-service vs salary ~30% more visits (Gosden "
-         "2000) and capitation -> FFS +5% services (Krasnik 1990): capitation gives 20% "
-         "fewer reviews, about 7% fewer visits"),
+         "2000) and capitation -> FFS +5% services (Krasnik 1990): capitation gives 30% "
+         "fewer reviews, 5-10% fewer visits"),
     FKEY("behaviour.gp_referral_k", "currency", 520.0, "> 0", behaviour.gp_referral_k,
          "The same for referrals (per referral)",
          "calibrated: capitation raises referrals about 15% (cost shifting; modelling "
@@ -873,6 +876,15 @@ static const struct sim_cfg_key keys[] = {
          "The same for discharging to post-acute care (per discharge)",
          "calibrated to evidence.md: bundled payments: institutional post-acute discharge "
          "-2.9 pp from 33.7% (Finkelstein et al. 2018)"),
+    FKEY("behaviour.gp_control_k", "currency", 200.0, "> 0", behaviour.gp_control_k,
+         "The same for the GP's effort to bring a condition under control at a visit (per "
+         "success; moved by pay-for-performance)",
+         "calibrated to evidence.md: pay-for-performance (UK QOF): ACSC admissions -2.7%, up "
+         "to -8% for incentivised conditions (Harrison et al. 2014)"),
+    FKEY("behaviour.years_controlled", "years", 2.0, "[0, 100]", behaviour.years_controlled,
+         "Years a condition brought under control stays so (about 1 / lapse rate): the "
+         "bonus years a success earns",
+         "the lapse rates of the disease keys (0.4-0.6 per year)"),
     FKEY("behaviour.min_multiplier", "ratio", 0.5, "(0, 1]", behaviour.min_multiplier,
          "Lower bound of every decision relative to the clinically indicated level",
          "modelling choice"),
@@ -1133,6 +1145,14 @@ static const struct sim_cfg_key keys[] = {
                   "2014); other bands: UK norms of the same source",
         SIM_CFG_FIELD(MP, utility.norm),
     },
+    FKEY("utility.uncontrolled_multiplier", "multiplier", 0.97, "(0, 1]",
+         utility.uncontrolled_multiplier,
+         "Utility multiplier for each uncontrolled condition (symptoms of poor control)",
+         "modelling assumption: a few hundredths of EQ-5D, of the size of the diabetes "
+         "decrement in evidence.md (-0.054, Sullivan et al. 2011) for poor control"),
+    FKEY("utility.admission_qaly_loss", "QALYs", 0.01, "[0, 1]", utility.admission_qaly_loss,
+         "QALYs lost with each emergency admission (the acute episode around it)",
+         "modelling assumption: about a month at a utility 0.12 lower"),
 };
 
 static const struct sim_cfg_schema schema = {

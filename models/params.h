@@ -225,6 +225,9 @@ struct disease_params {
 /* Health-related quality of life (group `utility`). */
 struct utility_params {
     double norm[PARAMS_AGE_BANDS]; /* mean EQ-5D of the general population by band */
+    double uncontrolled_multiplier; /* utility multiplier per uncontrolled condition */
+    double admission_qaly_loss;     /* QALYs lost with each emergency admission (the acute
+                                     * episode around it), QALYs */
 };
 
 /* Payment mechanisms (group `payment`), in the order of their choices in the table. */
@@ -278,6 +281,9 @@ struct behaviour_params {
     double hospital_los_k;         /* length of stay, currency per bed-day */
     double hospital_admission_k;   /* admission propensity, currency per admission */
     double hospital_postacute_k;   /* post-acute discharge, currency per discharge */
+    double gp_control_k;           /* GP effort to bring a condition under control at a
+                                    * visit (pay-for-performance), currency per success */
+    double years_controlled;       /* years a controlled condition earns the bonus, years */
     double min_multiplier;         /* bounds of every decision, relative to the clinically */
     double max_multiplier;         /* indicated level */
 };

@@ -85,6 +85,10 @@ void pay_decide(const struct model_params *par, struct pay_decisions *d)
                         : 0.0;
     d->admission = best_multiplier(b, b->hospital_altruism, b->hospital_admission_k, adm_mr,
                                    stay_cost);
+    /* Control effort at a visit: a condition brought under control earns the bonus for
+     * about years_controlled years. */
+    d->control = best_multiplier(b, b->gp_altruism, b->gp_control_k,
+                                 pp->p4p_bonus * b->years_controlled, 0.0);
     /* Post-acute discharge: a cost to the hospital only inside a bundle. */
     d->postacute = best_multiplier(b, b->hospital_altruism, b->hospital_postacute_k, 0.0,
                                    hm == PARAMS_HOSP_BUNDLED ? postacute_cost : 0.0);
@@ -133,7 +137,7 @@ void pay_ed_attendance(struct model *m, double copay)
     pay_service(m, PAY_HOSPITAL, PAY_FEE, fee, copay);
 }
 
-void pay_stay(struct model *m, int cond, int elective, double days, int in_bundle)
+void pay_stay(struct model *m, int cond, int elective, double days)
 {
     const struct payment_params *pp = &m->par.payment;
     switch (pp->hospital_mechanism) {
@@ -141,11 +145,8 @@ void pay_stay(struct model *m, int cond, int elective, double days, int in_bundl
         pay_transfer(m, PAY_PAYER, PAY_HOSPITAL, PAY_PER_DIEM, pp->per_diem * ceil(days));
         break;
     case PARAMS_HOSP_BUNDLED:
-        if (!elective) {
-            if (!in_bundle)
-                pay_transfer(m, PAY_PAYER, PAY_HOSPITAL, PAY_BUNDLE, pp->bundle_price);
-            break;
-        }
+        if (!elective)
+            break; /* the episode was paid at its index admission (hospital.c) */
         /* Electives are paid per admission. */
         /* fall through */
     case PARAMS_HOSP_DRG: {

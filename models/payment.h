@@ -70,6 +70,7 @@ struct pay_decisions {
     double los;        /* length of stay */
     double admission;  /* admission from the ED */
     double postacute;  /* discharge to post-acute care */
+    double control;    /* GP effort to control a condition at a visit */
 };
 
 /* Computes the decisions from the payment and behaviour parameters. */
@@ -85,9 +86,9 @@ void pay_transfer(struct model *m, enum pay_party from, enum pay_party to,
 void pay_gp_visit(struct model *m, double copay);
 void pay_specialist_visit(struct model *m, double copay);
 void pay_ed_attendance(struct model *m, double copay);
-/* A hospital stay of `days` ended: cond is the condition (or CARE_OTHER), elective 0/1,
- * in_bundle 1 when it is a readmission inside an open bundled episode (not paid again). */
-void pay_stay(struct model *m, int cond, int elective, double days, int in_bundle);
+/* A hospital stay of `days` ended: cond is the condition (or CARE_OTHER), elective 0/1.
+ * Bundled emergency episodes are paid at their index admission instead (hospital.c). */
+void pay_stay(struct model *m, int cond, int elective, double days);
 /* Post-acute care of `days` after a discharge; in_bundle as above (the hospital pays). */
 void pay_postacute(struct model *m, double days, int in_bundle);
 /* A community service (case management, transitional care, telehealth...) of `amount`. */

@@ -297,6 +297,16 @@ void pop_draw(struct model *m, uint32_t id, int n, double *u)
     p->ndraw += (uint32_t)n;
 }
 
+void pop_qaly_loss(struct model *m, uint32_t id, double qalys)
+{
+    double now = m->ctx.now;
+    if (id >= m->n_persons || now < m->warmup_end_day || now > m->end_day || !(qalys > 0.0))
+        return;
+    struct person *p = &m->persons[id];
+    p->qaly -= qalys;
+    p->qaly_disc -= qalys * exp(-m->disc_effects * (now - m->warmup_end_day) / DIS_YEAR_DAYS);
+}
+
 void pop_count(struct model *m, uint32_t id, enum pop_counter which)
 {
     double now = m->ctx.now;

@@ -170,6 +170,10 @@ void pop_add_cost(struct model *m, uint32_t id, enum pop_sector s, double amount
  * scenarios until their paths differ. n <= 8. */
 void pop_draw(struct model *m, uint32_t id, int n, double *u);
 
+/* Takes `qalys` off person id's QALYs now (an acute episode), undiscounted and discounted,
+ * in the recording window only. */
+void pop_qaly_loss(struct model *m, uint32_t id, double qalys);
+
 /* Counts one event of kind `which` for person id now (in the recording window only). */
 void pop_count(struct model *m, uint32_t id, enum pop_counter which);
 

@@ -106,7 +106,7 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
             control *= 1.0 + par->policy.pathway_control_gain;
             referral *= 1.0 - par->policy.pathway_referral_reduction;
         }
-        if (!(p->controlled & (1u << c)) && u[0] < control)
+        if (!(p->controlled & (1u << c)) && u[0] < control * m->decide.control)
             p->controlled |= (uint16_t)(1u << c);
         /* Still uncontrolled, or newly diagnosed: the GP may refer. */
         int candidate = !(p->controlled & (1u << c)) || why == CARE_GP_DIAGNOSIS;
@@ -116,9 +116,12 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
     care_set_review(m, id);
     dis_redraw(m, id);
 
+    /* Remote consultations mostly meet new, minor demand: they neither refer other need
+     * nor send people on to the ED (policy.h). */
+    int remote = kind == CARE_SLOT_REMOTE;
     double u[2];
     pop_draw(m, id, 2, u);
-    if (why == CARE_GP_OTHER &&
+    if (why == CARE_GP_OTHER && !remote &&
         u[0] < par->practices.other_referral_probability * m->decide.referral)
         refer = CARE_OTHER;
     if (refer >= 0) {
@@ -129,7 +132,7 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
         if (rc)
             return rc;
     }
-    if ((why == CARE_GP_ACUTE || why == CARE_GP_OTHER) &&
+    if ((why == CARE_GP_ACUTE || why == CARE_GP_OTHER) && !remote &&
         u[1] < par->practices.gp_to_ed_probability)
         return care_ed_attend(m, id, why == CARE_GP_ACUTE ? cond : CARE_OTHER);
     return 0;

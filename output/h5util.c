@@ -447,3 +447,29 @@ int out_h5_read_attr_int(hid_t obj, const char *name, hid_t mem_type, void *out,
     H5Aclose(a);
     return rc;
 }
+
+int out_h5_read_attr_f64(hid_t obj, const char *name, double *out, char *why)
+{
+    hid_t a;
+    int rc = open_attr(obj, name, &a, why);
+    if (rc <= 0)
+        return rc;
+    hid_t t = H5Aget_type(a);
+    hid_t s = H5Aget_space(a);
+    H5T_class_t cls = t < 0 ? H5T_NO_CLASS : H5Tget_class(t);
+    if (t < 0 || s < 0) {
+        out_h5_capture(why);
+        rc = -1;
+    } else if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || H5Sget_simple_extent_npoints(s) != 1) {
+        rc = out_h5_why(why, "attribute '%s' is not a single number", name);
+    } else if (H5Aread(a, H5T_NATIVE_DOUBLE, out) < 0) {
+        out_h5_capture(why);
+        rc = -1;
+    }
+    if (s >= 0)
+        H5Sclose(s);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}

@@ -62,5 +62,7 @@ void out_h5_free_strings(char **v, size_t n);
  * class and scalar (or one element). */
 int out_h5_read_attr_str(hid_t obj, const char *name, char **out, char *why);
 int out_h5_read_attr_int(hid_t obj, const char *name, hid_t mem_type, void *out, char *why);
+/* The same for a single number of integer or floating-point class, read as a double. */
+int out_h5_read_attr_f64(hid_t obj, const char *name, double *out, char *why);
 
 #endif

@@ -563,72 +563,25 @@ int out_writer_add_table(struct out_writer *w, const char *group_path, const str
     return rc;
 }
 
-/* ---- Summary ----------------------------------------------------------------------------- */
+/* ---- Tables of outcomes ------------------------------------------------------------------ */
 
-/* One summary row in memory: numbers first so they are aligned, then the two strings of
- * the row, each in a fixed-width field (the file type matches members by name). */
-struct summary_numbers {
-    int64_t n;      /* values that are not NaN */
-    double mean;    /* their mean */
-    double sd;      /* their sample standard deviation */
-    double ci_low;  /* lower end of the CI for the mean */
-    double ci_high; /* upper end */
-};
-
-static const struct out_column summary_cols[] = {
-    {"outcome", "", "outcome: column name in the replications table"},
-    {"unit", "", "unit of the outcome"},
-    {"n", "count", "replications with a value (NaN left out)"},
-    {"mean", "see unit", "mean over replications"},
-    {"sd", "see unit", "sample standard deviation over replications (divisor n - 1)"},
-    {"ci_low", "see unit", "lower end of the 95% Student-t confidence interval for the mean"},
-    {"ci_high", "see unit", "upper end of the 95% Student-t confidence interval for the mean"},
-};
-
-static void summarise_column(const struct out_table *t, size_t c, struct summary_numbers *s)
-{
-    struct sim_welford w;
-    sim_welford_init(&w);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        double x = t->values[r * t->n_cols + c];
-        if (!isnan(x))
-            sim_welford_add(&w, x);
-    }
-    double hw = sim_welford_ci_halfwidth(&w, OUT_SUMMARY_LEVEL);
-    s->n = (int64_t)w.count;
-    s->mean = sim_welford_mean(&w);
-    s->sd = sim_welford_sd(&w);
-    s->ci_low = s->mean - hw;
-    s->ci_high = s->mean + hw;
-}
-
-/* Builds the summary's memory type (numbers at the front of each row_size-byte record,
- * then outcome at name_at and unit at unit_at) or its packed file type (mem == 0). */
-static hid_t summary_type(int mem, size_t name_size, size_t unit_size, size_t row_size,
-                          size_t name_at, size_t unit_at, char *why)
+/* Compound type of a table of outcomes, packed: outcome (name_size bytes), unit (unit_size
+ * bytes), then one 8-byte number per field: a 64-bit integer where is_int[i] is set (is_int
+ * may be NULL: none), a 64-bit float otherwise. Native numbers (mem != 0) for the buffer,
+ * little-endian ones for the file; the offsets are the same. */
+static hid_t outcome_rows_type(int mem, size_t name_size, size_t unit_size, size_t n_fields,
+                               const struct out_column *fields, const unsigned char *is_int,
+                               char *why)
 {
     hid_t sname = out_h5_fixed_str_type(name_size), sunit = out_h5_fixed_str_type(unit_size);
     hid_t num_i = mem ? H5T_NATIVE_INT64 : H5T_STD_I64LE;
     hid_t num_f = mem ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE;
-    size_t size = mem ? row_size : name_size + unit_size + 5 * 8;
-    hid_t c = sname < 0 || sunit < 0 ? -1 : H5Tcreate(H5T_COMPOUND, size);
-    int ok = c >= 0;
-    if (mem) {
-        ok = ok && H5Tinsert(c, "outcome", name_at, sname) >= 0 &&
-             H5Tinsert(c, "unit", unit_at, sunit) >= 0 &&
-             H5Tinsert(c, "n", offsetof(struct summary_numbers, n), num_i) >= 0 &&
-             H5Tinsert(c, "mean", offsetof(struct summary_numbers, mean), num_f) >= 0 &&
-             H5Tinsert(c, "sd", offsetof(struct summary_numbers, sd), num_f) >= 0 &&
-             H5Tinsert(c, "ci_low", offsetof(struct summary_numbers, ci_low), num_f) >= 0 &&
-             H5Tinsert(c, "ci_high", offsetof(struct summary_numbers, ci_high), num_f) >= 0;
-    } else {
-        size_t at = name_size + unit_size;
-        ok = ok && H5Tinsert(c, "outcome", 0, sname) >= 0 &&
-             H5Tinsert(c, "unit", name_size, sunit) >= 0 && H5Tinsert(c, "n", at, num_i) >= 0 &&
-             H5Tinsert(c, "mean", at + 8, num_f) >= 0 && H5Tinsert(c, "sd", at + 16, num_f) >= 0 &&
-             H5Tinsert(c, "ci_low", at + 24, num_f) >= 0 &&
-             H5Tinsert(c, "ci_high", at + 32, num_f) >= 0;
-    }
+    size_t at = name_size + unit_size;
+    hid_t c = sname < 0 || sunit < 0 ? -1 : H5Tcreate(H5T_COMPOUND, at + 8 * n_fields);
+    int ok = c >= 0 && H5Tinsert(c, "outcome", 0, sname) >= 0 &&
+             H5Tinsert(c, "unit", name_size, sunit) >= 0;
+    for (size_t i = 0; ok && i < n_fields; i++)
+        ok = H5Tinsert(c, fields[i].name, at + 8 * i, is_int && is_int[i] ? num_i : num_f) >= 0;
     if (!ok) {
         out_h5_capture(why);
         if (c >= 0)
@@ -640,6 +593,160 @@ static hid_t summary_type(int mem, size_t name_size, size_t unit_size, size_t ro
     if (sunit >= 0)
         H5Tclose(sunit);
     return c;
+}
+
+/* Writes the dataset `path`: one row per outcome with its name and unit, then the n_fields
+ * values of the row (values[r * n_fields + i]; an integer field's values are whole numbers
+ * held as doubles). cols describe the n_fields + 2 members (outcome and unit first) for the
+ * table's attributes. Strings are sized to the longest, at least 2 bytes so that an
+ * all-empty column is still a valid string type. */
+static int write_outcome_rows(hid_t file, const char *path, const char *desc, size_t n_rows,
+                              const char *const *outcomes, const char *const *units,
+                              size_t n_fields, const struct out_column *cols,
+                              const unsigned char *is_int, const double *values, char *why)
+{
+    size_t name_size = 2, unit_size = 2;
+    for (size_t r = 0; r < n_rows; r++) {
+        size_t n = strlen(outcomes[r]) + 1;
+        size_t u = (units && units[r] ? strlen(units[r]) : 0) + 1;
+        name_size = n > name_size ? n : name_size;
+        unit_size = u > unit_size ? u : unit_size;
+    }
+    size_t at = name_size + unit_size, row_size = at + 8 * n_fields;
+    hid_t mtype = -1, ftype = -1;
+    int rc = -1;
+    unsigned char *buf = calloc(n_rows ? n_rows : 1, row_size);
+    if (!buf) {
+        out_h5_why(why, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < n_rows; r++) {
+        unsigned char *row = buf + r * row_size;
+        memcpy(row, outcomes[r], strlen(outcomes[r]));
+        if (units && units[r])
+            memcpy(row + name_size, units[r], strlen(units[r]));
+        for (size_t i = 0; i < n_fields; i++) {
+            double x = values[r * n_fields + i];
+            if (is_int && is_int[i]) {
+                int64_t v = (int64_t)x;
+                memcpy(row + at + 8 * i, &v, 8);
+            } else {
+                memcpy(row + at + 8 * i, &x, 8);
+            }
+        }
+    }
+    mtype = outcome_rows_type(1, name_size, unit_size, n_fields, cols + 2, is_int, why);
+    ftype = mtype < 0 ? -1
+                      : outcome_rows_type(0, name_size, unit_size, n_fields, cols + 2, is_int, why);
+    if (ftype >= 0)
+        rc = write_dataset(file, path, ftype, mtype, n_rows, buf, desc, n_fields + 2, cols, why);
+done:
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    free(buf);
+    return rc;
+}
+
+/* Checks an outcome table's shape and names; messages name the table and field. */
+static int check_outcome_table(const struct out_outcome_table *t, const char *group_path,
+                               struct sim_err *err)
+{
+    if (!t)
+        return sim_err_set(err, SIM_EINVAL, "table is NULL");
+    const char *name = t->name ? t->name : "(null)";
+    if (!group_path_ok(group_path))
+        return sim_err_set(err, SIM_EINVAL,
+                           "table %s: group path '%s' is not an absolute path like "
+                           "/comparisons/reform_vs_base",
+                           name, group_path ? group_path : "(null)");
+    if (!name_ok(t->name))
+        return sim_err_set(err, SIM_EINVAL,
+                           "table name '%s' is empty, contains '/' or is '.' or '..'", name);
+    if (t->n_fields == 0 || !t->fields)
+        return sim_err_set(err, SIM_EINVAL, "table %s: no fields", name);
+    if (t->n_rows > 0 && (!t->values || !t->outcomes))
+        return sim_err_set(err, SIM_EINVAL, "table %s: %zu rows but no %s", name, t->n_rows,
+                           t->outcomes ? "values" : "outcome names");
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (!t->outcomes[r])
+            return sim_err_set(err, SIM_EINVAL, "table %s: row %zu has no outcome name", name,
+                               r + 1);
+    for (size_t c = 0; c < t->n_fields; c++) {
+        const char *f = t->fields[c].name;
+        if (!f || !f[0])
+            return sim_err_set(err, SIM_EINVAL, "table %s: field %zu has no name", name, c + 1);
+        if (!strcmp(f, "outcome") || !strcmp(f, "unit"))
+            return sim_err_set(err, SIM_EINVAL, "table %s: field '%s' clashes with the string "
+                               "member of that name", name, f);
+        for (size_t d = 0; d < c; d++)
+            if (!strcmp(t->fields[d].name, f))
+                return sim_err_set(err, SIM_EINVAL, "table %s: field '%s' appears twice", name, f);
+    }
+    return 0;
+}
+
+int out_writer_add_outcome_table(struct out_writer *w, const char *group_path,
+                                 const struct out_outcome_table *t, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc < 0 || (rc = check_outcome_table(t, group_path, err)) < 0)
+        return rc;
+    char *path = join_path(group_path, t->name);
+    struct out_column *cols = malloc((t->n_fields + 2) * sizeof *cols);
+    if (!path || !cols) {
+        free(path);
+        free(cols);
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    rc = check_new(w, path, err);
+    if (rc == 0) {
+        cols[0] = (struct out_column){"outcome", "", "name of the outcome"};
+        cols[1] = (struct out_column){"unit", "", "unit of the outcome"};
+        memcpy(cols + 2, t->fields, t->n_fields * sizeof *cols);
+        char why[OUT_H5_WHY_MAX] = "";
+        if (write_outcome_rows(w->file, path, t->desc, t->n_rows, t->outcomes, t->units,
+                               t->n_fields, cols, NULL, t->values, why) < 0)
+            rc = write_failed(w, err, path, why);
+    }
+    free(cols);
+    free(path);
+    return rc;
+}
+
+/* ---- Summary ----------------------------------------------------------------------------- */
+
+/* Fields of a summary after outcome and unit; n is an integer, the others floats. */
+enum { SUM_N, SUM_MEAN, SUM_SD, SUM_CI_LOW, SUM_CI_HIGH, SUM_FIELDS };
+static const unsigned char summary_is_int[SUM_FIELDS] = {[SUM_N] = 1};
+
+static const struct out_column summary_cols[SUM_FIELDS + 2] = {
+    {"outcome", "", "outcome: column name in the replications table"},
+    {"unit", "", "unit of the outcome"},
+    {"n", "count", "replications with a value (NaN left out)"},
+    {"mean", "see unit", "mean over replications"},
+    {"sd", "see unit", "sample standard deviation over replications (divisor n - 1)"},
+    {"ci_low", "see unit", "lower end of the 95% Student-t confidence interval for the mean"},
+    {"ci_high", "see unit", "upper end of the 95% Student-t confidence interval for the mean"},
+};
+
+/* The summary fields of column c of t, into s[SUM_FIELDS] (n as a double). */
+static void summarise_column(const struct out_table *t, size_t c, double *s)
+{
+    struct sim_welford w;
+    sim_welford_init(&w);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        double x = t->values[r * t->n_cols + c];
+        if (!isnan(x))
+            sim_welford_add(&w, x);
+    }
+    double hw = sim_welford_ci_halfwidth(&w, OUT_SUMMARY_LEVEL);
+    s[SUM_N] = (double)w.count;
+    s[SUM_MEAN] = sim_welford_mean(&w);
+    s[SUM_SD] = sim_welford_sd(&w);
+    s[SUM_CI_LOW] = s[SUM_MEAN] - hw;
+    s[SUM_CI_HIGH] = s[SUM_MEAN] + hw;
 }
 
 int out_writer_add_summary(struct out_writer *w, const char *group_path,
@@ -658,41 +765,24 @@ int out_writer_add_summary(struct out_writer *w, const char *group_path,
         return rc;
     }
 
-    /* Fixed-width strings sized to the longest name and unit (+1 for the terminator, at
-     * least 2 so an all-empty column is still a valid string type). */
-    size_t name_size = 2, unit_size = 2;
-    for (size_t c = 0; c < t->n_cols; c++) {
-        size_t n = strlen(t->cols[c].name) + 1;
-        size_t u = (t->cols[c].unit ? strlen(t->cols[c].unit) : 0) + 1;
-        name_size = n > name_size ? n : name_size;
-        unit_size = u > unit_size ? u : unit_size;
-    }
-    size_t name_at = sizeof(struct summary_numbers), unit_at = name_at + name_size;
-    size_t row_size = (unit_at + unit_size + 7) / 8 * 8;
     char why[OUT_H5_WHY_MAX] = "";
-    hid_t mtype = -1, ftype = -1;
-    char *buf = calloc(t->n_cols, row_size);
+    double *values = calloc(t->n_cols, SUM_FIELDS * sizeof *values);
+    const char **names = calloc(t->n_cols, sizeof *names);
+    const char **units = calloc(t->n_cols, sizeof *units);
     rc = -1;
-    if (!buf) {
+    if (!values || !names || !units) {
         out_h5_why(why, "out of memory");
         goto done;
     }
     for (size_t c = 0; c < t->n_cols; c++) {
-        char *row = buf + c * row_size;
-        struct summary_numbers s;
-        summarise_column(t, c, &s);
-        memcpy(row, &s, sizeof s);
-        memcpy(row + name_at, t->cols[c].name, strlen(t->cols[c].name));
-        if (t->cols[c].unit)
-            memcpy(row + unit_at, t->cols[c].unit, strlen(t->cols[c].unit));
+        summarise_column(t, c, values + c * SUM_FIELDS);
+        names[c] = t->cols[c].name;
+        units[c] = t->cols[c].unit;
     }
-    mtype = summary_type(1, name_size, unit_size, row_size, name_at, unit_at, why);
-    ftype = mtype < 0 ? -1 : summary_type(0, name_size, unit_size, 0, 0, 0, why);
-    if (ftype < 0)
-        goto done;
-    rc = write_dataset(w->file, path, ftype, mtype, t->n_cols, buf,
-                       "mean, sd and 95% confidence interval per outcome over replications",
-                       sizeof summary_cols / sizeof summary_cols[0], summary_cols, why);
+    rc = write_outcome_rows(w->file, path,
+                            "mean, sd and 95% confidence interval per outcome over replications",
+                            t->n_cols, names, units, SUM_FIELDS, summary_cols, summary_is_int,
+                            values, why);
     if (rc == 0) {
         hid_t d = H5Dopen2(w->file, path, H5P_DEFAULT);
         if (d < 0) {
@@ -706,14 +796,68 @@ int out_writer_add_summary(struct out_writer *w, const char *group_path,
         }
     }
 done:
-    if (ftype >= 0)
-        H5Tclose(ftype);
-    if (mtype >= 0)
-        H5Tclose(mtype);
-    free(buf);
+    free(values);
+    free(names);
+    free(units);
     if (rc < 0)
         rc = write_failed(w, err, path, why);
     free(path);
+    return rc;
+}
+
+/* ---- Groups with attributes ---------------------------------------------------------------- */
+
+int out_writer_add_group(struct out_writer *w, const char *group_path, const struct out_attr *attrs,
+                         size_t n_attrs, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc < 0)
+        return rc;
+    if (!group_path_ok(group_path) || !strcmp(group_path, "/"))
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: group path '%s' is not an absolute path like "
+                           "/comparisons",
+                           w->target, group_path ? group_path : "(null)");
+    if (n_attrs > 0 && !attrs)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: group %s: attributes missing",
+                           w->target, group_path);
+    for (size_t i = 0; i < n_attrs; i++) {
+        if (!attrs[i].name || !attrs[i].name[0])
+            return sim_err_set(err, SIM_EINVAL, "results file %s: group %s: attribute %zu has no "
+                               "name", w->target, group_path, i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(attrs[j].name, attrs[i].name))
+                return sim_err_set(err, SIM_EINVAL,
+                                   "results file %s: group %s: attribute '%s' appears twice",
+                                   w->target, group_path, attrs[i].name);
+    }
+    if ((rc = check_new(w, group_path, err)) < 0)
+        return rc;
+
+    char why[OUT_H5_WHY_MAX] = "";
+    hid_t gcpl = ordered_gcpl(why);
+    hid_t lcpl = gcpl < 0 ? -1 : H5Pcreate(H5P_LINK_CREATE);
+    hid_t g = -1;
+    rc = -1;
+    if (gcpl >= 0 && (lcpl < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
+                      (g = H5Gcreate2(w->file, group_path, lcpl, gcpl, H5P_DEFAULT)) < 0))
+        out_h5_capture(why);
+    if (g >= 0) {
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < n_attrs; i++)
+            rc = attrs[i].text ? out_h5_attr_str(g, attrs[i].name, attrs[i].text, why)
+                               : out_h5_attr_f64(g, attrs[i].name, attrs[i].value, why);
+        if (H5Gclose(g) < 0) {
+            out_h5_capture(why);
+            rc = -1;
+        }
+    }
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    if (rc < 0)
+        rc = write_failed(w, err, group_path, why);
     return rc;
 }
 
@@ -842,6 +986,11 @@ void out_writer_destroy(struct out_writer *w)
 }
 
 void out_table_destroy(struct out_table *t)
+{
+    free(t);
+}
+
+void out_outcome_table_destroy(struct out_outcome_table *t)
 {
     free(t);
 }

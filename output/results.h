@@ -10,6 +10,8 @@
  *   /scenarios/<name>/config   scalar UTF-8 string: the resolved scenario text
  *   /scenarios/<name>/<table>  one compound dataset per table (replications, timeseries ...)
  *   /scenarios/<name>/summary  n, mean, sd, 95% CI per outcome, from the replications
+ *   /comparisons/<alt>_vs_<base>  group attributes (ICER, net monetary benefit) and the
+ *                              tables of `caresim compare` (differences, replications)
  *
  * Every table is a 1-D compound dataset, one member per column (64-bit float), so h5py,
  * pandas and R read it as a record array / data frame. Its attributes: `description`
@@ -119,6 +121,45 @@ int out_writer_add_table(struct out_writer *w, const char *group_path, const str
 int out_writer_add_summary(struct out_writer *w, const char *group_path,
                            const struct out_table *replications, struct sim_err *err);
 
+/* A table with one row per outcome: the string members `outcome` and `unit`, then numeric
+ * fields (64-bit floats). A scenario's summary is one; a comparison's differences table
+ * another. */
+struct out_outcome_table {
+    const char *name;                /* dataset name: as for struct out_table */
+    const char *desc;                /* one-line description of the table; NULL = "" */
+    size_t n_rows;                   /* number of outcomes (0 allowed) */
+    const char *const *outcomes;     /* n_rows outcome names, each non-NULL */
+    const char *const *units;        /* n_rows units (a NULL entry = ""); NULL = all "" */
+    size_t n_fields;                 /* numeric fields, >= 1 */
+    const struct out_column *fields; /* their names (not "outcome" or "unit"), units, desc */
+    const double *values;            /* n_rows * n_fields values, row-major; may be NULL
+                                      * when n_rows == 0 */
+};
+
+/* Frees a table returned by out_file_read_outcome_table() (one allocation). NULL is a
+ * no-op. Never pass a table the caller built. */
+void out_outcome_table_destroy(struct out_outcome_table *t);
+
+/* Writes t as the dataset <group_path>/<t->name>: a compound of outcome, unit (fixed-length
+ * strings sized to the longest) and one 64-bit float member per field, with the attributes
+ * of every table (their `columns` start with outcome and unit). Missing groups on the way
+ * are created. SIM_EINVAL for a malformed table or path, or when the dataset exists. */
+int out_writer_add_outcome_table(struct out_writer *w, const char *group_path,
+                                 const struct out_outcome_table *t, struct sim_err *err);
+
+/* An attribute to write: a string when text is not NULL, else the number value. */
+struct out_attr {
+    const char *name; /* attribute name, non-empty */
+    const char *text; /* string value (UTF-8), or NULL for a number */
+    double value;     /* number value (64-bit float), when text is NULL */
+};
+
+/* Creates the group group_path (absolute, not "/"; missing parents on the way are created)
+ * with n_attrs attributes; the group lists its members in creation order. SIM_EINVAL when
+ * it already exists or the path or an attribute is malformed. */
+int out_writer_add_group(struct out_writer *w, const char *group_path, const struct out_attr *attrs,
+                         size_t n_attrs, struct sim_err *err);
+
 /* Sets the root attribute `partial` (1: the run stopped early, e.g. interrupted, and the
  * file holds what was finished; 0: complete). */
 int out_writer_set_partial(struct out_writer *w, int partial, struct sim_err *err);
@@ -196,6 +237,26 @@ int out_file_read_config(struct out_file *f, const char *scenario_name, char **t
  * Every member must be a floating-point number; release with out_table_destroy(). */
 int out_file_read_table(struct out_file *f, const char *dataset_path, struct out_table **t,
                         struct sim_err *err);
+
+/* Names of the groups directly under group_path ("/scenarios", "/comparisons"), in the
+ * order they were written when the file tracks it (caresim's files do), by name otherwise;
+ * as out_file_list_scenarios. A missing group_path gives an empty array. */
+int out_file_list_groups(struct out_file *f, const char *group_path, char ***names,
+                         size_t *count, struct sim_err *err);
+
+/* Reads the table at dataset_path written by out_writer_add_outcome_table (or a summary):
+ * outcome and unit strings, and every other member (a number, integer or floating-point)
+ * as a field of doubles, in file order. Release with out_outcome_table_destroy(). */
+int out_file_read_outcome_table(struct out_file *f, const char *dataset_path,
+                                struct out_outcome_table **t, struct sim_err *err);
+
+/* Reads attribute `name` of the object (group or dataset) at the absolute object_path: a
+ * string into *text (release with free()), or a single number (integer or floating-point)
+ * into *value. SIM_EINVAL when the object or attribute is missing or of another type. */
+int out_file_read_attr_text(struct out_file *f, const char *object_path, const char *name,
+                            char **text, struct sim_err *err);
+int out_file_read_attr_number(struct out_file *f, const char *object_path, const char *name,
+                              double *value, struct sim_err *err);
 
 /* Reads the summary table at dataset_path (e.g. "/scenarios/base/summary"). Release with
  * out_summary_destroy(). */

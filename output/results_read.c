@@ -610,6 +610,267 @@ void out_summary_destroy(struct out_summary *s)
     free(s);
 }
 
+/* ---- Tables of outcomes -------------------------------------------------------------------- */
+
+/* The numeric members of a table of outcomes: every member but outcome and unit, each an
+ * integer or a float. names gets n_fields malloc'ed names, index their member indices. */
+static int outcome_fields(hid_t type, char ***names, unsigned **index, size_t *n_fields,
+                          char *why)
+{
+    int n = H5Tget_nmembers(type);
+    if (n < 0) {
+        out_h5_capture(why);
+        return -1;
+    }
+    *n_fields = 0;
+    *names = calloc((size_t)n + 1, sizeof **names);
+    *index = calloc((size_t)n + 1, sizeof **index);
+    if (!*names || !*index)
+        return out_h5_why(why, "out of memory");
+    for (int i = 0; i < n; i++) {
+        char *name = H5Tget_member_name(type, (unsigned)i);
+        if (!name) {
+            out_h5_capture(why);
+            return -1;
+        }
+        int label = !strcmp(name, "outcome") || !strcmp(name, "unit");
+        char *copy = label ? NULL : strdup(name);
+        H5free_memory(name);
+        if (label)
+            continue;
+        if (!copy)
+            return out_h5_why(why, "out of memory");
+        (*names)[*n_fields] = copy;
+        (*index)[(*n_fields)++] = (unsigned)i;
+        H5T_class_t cls = H5Tget_member_class(type, (unsigned)i);
+        if (member_inside(type, (unsigned)i, why) < 0)
+            return -1;
+        if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+            return out_h5_why(why, "member '%s' is not a number", copy);
+    }
+    if (*n_fields == 0)
+        return out_h5_why(why, "a table of outcomes with no numeric member");
+    return 0;
+}
+
+/* Reads the named numeric members of every row as doubles, row-major. */
+static int read_fields(hid_t d, size_t n_rows, char **names, size_t n_fields, double *values,
+                       char *why)
+{
+    hid_t mt = H5Tcreate(H5T_COMPOUND, n_fields * sizeof(double));
+    int ok = mt >= 0;
+    for (size_t c = 0; ok && c < n_fields; c++)
+        ok = H5Tinsert(mt, names[c], c * sizeof(double), H5T_NATIVE_DOUBLE) >= 0;
+    if (ok && n_rows > 0)
+        ok = H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0;
+    if (!ok)
+        out_h5_capture(why);
+    if (mt >= 0)
+        H5Tclose(mt);
+    return ok ? 0 : -1;
+}
+
+/* What a read of a table of outcomes has gathered before it is packed. */
+struct outcome_parts {
+    size_t n_rows, n_fields, n_members;
+    char **outcomes, **units;   /* n_rows each */
+    char **names;               /* n_fields field names */
+    unsigned *index;            /* n_fields member indices */
+    char **col_units;           /* n_members units attribute, or NULL */
+    char **col_descs;           /* n_members column_descriptions attribute, or NULL */
+    char *desc;                 /* description attribute, or NULL */
+    double *values;             /* n_rows * n_fields */
+};
+
+static void outcome_parts_fini(struct outcome_parts *p)
+{
+    out_h5_free_strings(p->outcomes, p->n_rows);
+    out_h5_free_strings(p->units, p->n_rows);
+    out_h5_free_strings(p->names, p->n_fields);
+    out_h5_free_strings(p->col_units, p->n_members);
+    out_h5_free_strings(p->col_descs, p->n_members);
+    free(p->index);
+    free(p->desc);
+    free(p->values);
+}
+
+static struct out_outcome_table *pack_outcome_table(const char *path, const struct outcome_parts *p,
+                                                    char *why)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    size_t strings = strlen(name) + 1 + (p->desc ? strlen(p->desc) : 0) + 1;
+    for (size_t r = 0; r < p->n_rows; r++)
+        strings += strlen(p->outcomes[r]) + 1 + strlen(p->units[r]) + 1;
+    for (size_t c = 0; c < p->n_fields; c++)
+        strings += strlen(p->names[c]) + 1 +
+                   (p->col_units ? strlen(p->col_units[p->index[c]]) : 0) + 1 +
+                   (p->col_descs ? strlen(p->col_descs[p->index[c]]) : 0) + 1;
+    size_t fields_at = aligned(sizeof(struct out_outcome_table));
+    size_t labels_at = aligned(fields_at + p->n_fields * sizeof(struct out_column));
+    size_t values_at = aligned(labels_at + 2 * p->n_rows * sizeof(char *));
+    size_t total = values_at;
+    if (add_size(&total, p->n_rows * p->n_fields * sizeof(double)) < 0 ||
+        add_size(&total, strings) < 0) {
+        out_h5_why(why, "table too large for memory (%zu rows)", p->n_rows);
+        return NULL;
+    }
+    char *block = malloc(total);
+    if (!block) {
+        out_h5_why(why, "out of memory for %zu rows", p->n_rows);
+        return NULL;
+    }
+    struct out_outcome_table *t = (struct out_outcome_table *)block;
+    struct out_column *fields = (struct out_column *)(block + fields_at);
+    const char **outcomes = (const char **)(block + labels_at), **units = outcomes + p->n_rows;
+    double *values = (double *)(block + values_at);
+    char *s = block + values_at + p->n_rows * p->n_fields * sizeof(double);
+    if (p->n_rows * p->n_fields > 0)
+        memcpy(values, p->values, p->n_rows * p->n_fields * sizeof(double));
+    t->name = put_str(&s, name);
+    t->desc = put_str(&s, p->desc ? p->desc : "");
+    for (size_t r = 0; r < p->n_rows; r++) {
+        outcomes[r] = put_str(&s, p->outcomes[r]);
+        units[r] = put_str(&s, p->units[r]);
+    }
+    for (size_t c = 0; c < p->n_fields; c++) {
+        fields[c].name = put_str(&s, p->names[c]);
+        fields[c].unit = put_str(&s, p->col_units ? p->col_units[p->index[c]] : "");
+        fields[c].desc = put_str(&s, p->col_descs ? p->col_descs[p->index[c]] : "");
+    }
+    t->n_rows = p->n_rows;
+    t->outcomes = outcomes;
+    t->units = units;
+    t->n_fields = p->n_fields;
+    t->fields = fields;
+    t->values = values;
+    return t;
+}
+
+int out_file_read_outcome_table(struct out_file *f, const char *dataset_path,
+                                struct out_outcome_table **out, struct sim_err *err)
+{
+    int rc = check_file(f, out, err);
+    if (rc < 0)
+        return rc;
+    *out = NULL;
+    hid_t d;
+    if ((rc = open_dataset(f, dataset_path, &d, err)) < 0)
+        return rc;
+    char why[OUT_H5_WHY_MAX] = "";
+    struct outcome_parts p = {0};
+    hid_t type = H5Dget_type(d);
+    rc = -1;
+    if (type < 0) {
+        out_h5_capture(why);
+        goto done;
+    }
+    if (H5Tget_class(type) != H5T_COMPOUND) {
+        out_h5_why(why, "not a table of outcomes (its type is not compound)");
+        goto done;
+    }
+    int members = H5Tget_nmembers(type);
+    if (members < 0) {
+        out_h5_capture(why);
+        goto done;
+    }
+    p.n_members = (size_t)members;
+    if (has_member(type, "outcome", H5T_STRING, why) < 0 ||
+        has_member(type, "unit", H5T_STRING, why) < 0 ||
+        outcome_fields(type, &p.names, &p.index, &p.n_fields, why) < 0 ||
+        table_rows(f->file, d, &p.n_rows, why) < 0)
+        goto done;
+    if (p.n_rows > 0 && p.n_fields > SIZE_MAX / sizeof(double) / p.n_rows) {
+        out_h5_why(why, "table too large for memory (%zu rows)", p.n_rows);
+        goto done;
+    }
+    size_t n_values = p.n_rows * p.n_fields;
+    p.values = calloc(n_values > 0 ? n_values : 1, sizeof(double));
+    if (!p.values) {
+        out_h5_why(why, "out of memory for %zu rows", p.n_rows);
+        goto done;
+    }
+    if (read_fields(d, p.n_rows, p.names, p.n_fields, p.values, why) < 0 ||
+        read_string_member(d, type, "outcome", p.n_rows, &p.outcomes, why) < 0 ||
+        read_string_member(d, type, "unit", p.n_rows, &p.units, why) < 0 ||
+        read_attr_strv(d, "units", p.n_members, &p.col_units, why) < 0 ||
+        read_attr_strv(d, "column_descriptions", p.n_members, &p.col_descs, why) < 0 ||
+        out_h5_read_attr_str(d, "description", &p.desc, why) < 0)
+        goto done;
+    *out = pack_outcome_table(dataset_path, &p, why);
+    rc = *out ? 0 : -1;
+done:
+    outcome_parts_fini(&p);
+    if (type >= 0)
+        H5Tclose(type);
+    H5Dclose(d);
+    if (rc < 0)
+        rc = sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, dataset_path, why);
+    return rc;
+}
+
+/* ---- Attributes of any object ---------------------------------------------------------------- */
+
+/* Opens the object (group or dataset) at an absolute path. */
+static int open_object(struct out_file *f, const char *path, hid_t *o, struct sim_err *err)
+{
+    if (!path || path[0] != '/')
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: object path '%s' is not absolute (like "
+                           "/comparisons/reform_vs_base)",
+                           f->path, path ? path : "(null)");
+    char why[OUT_H5_WHY_MAX] = "";
+    int e = out_h5_path_exists(f->file, path, why);
+    if (e < 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, path, why);
+    if (e == 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: no object %s", f->path, path);
+    *o = H5Oopen(f->file, path, H5P_DEFAULT);
+    if (*o < 0) {
+        out_h5_capture(why);
+        return read_failed(f, err, path, why);
+    }
+    return 0;
+}
+
+/* Reads attribute `name` of the object at path as text (text != NULL) or a number. */
+static int read_attr(struct out_file *f, const char *path, const char *name, char **text,
+                     double *value, struct sim_err *err)
+{
+    int rc = check_file(f, text ? (const void *)text : (const void *)value, err);
+    if (rc < 0)
+        return rc;
+    if (!name || !name[0])
+        return sim_err_set(err, SIM_EINVAL, "results file %s: no attribute name given", f->path);
+    hid_t o = H5I_INVALID_HID;
+    if ((rc = open_object(f, path, &o, err)) < 0)
+        return rc;
+    char why[OUT_H5_WHY_MAX] = "";
+    rc = text ? out_h5_read_attr_str(o, name, text, why)
+              : out_h5_read_attr_f64(o, name, value, why);
+    H5Oclose(o);
+    if (rc == 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s has no attribute '%s'", f->path,
+                           path, name);
+    if (rc < 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, path, why);
+    return 0;
+}
+
+int out_file_read_attr_text(struct out_file *f, const char *object_path, const char *name,
+                            char **text, struct sim_err *err)
+{
+    if (text)
+        *text = NULL;
+    return read_attr(f, object_path, name, text, NULL, err);
+}
+
+int out_file_read_attr_number(struct out_file *f, const char *object_path, const char *name,
+                              double *value, struct sim_err *err)
+{
+    return read_attr(f, object_path, name, NULL, value, err);
+}
+
 /* ---- Root attributes, scenarios, configs ---------------------------------------------------- */
 
 static const char *const info_names[] = {"caresim_version", "git_commit", "command_line", "created",
@@ -692,16 +953,17 @@ static char *link_name(hid_t g, H5_index_t idx, hsize_t i, char *why)
     return name;
 }
 
-/* Collects the names of the subgroups of /scenarios in creation order when the file
- * tracks it (caresim's files do), by name otherwise. */
-static int scenario_names(hid_t file, char ***names, size_t *count, char *why)
+/* Collects the names of the subgroups of group_path in creation order when the file
+ * tracks it (caresim's files do), by name otherwise. A missing group gives none. */
+static int group_names(hid_t file, const char *group_path, char ***names, size_t *count,
+                       char *why)
 {
     *names = NULL;
     *count = 0;
-    int e = out_h5_path_exists(file, "/scenarios", why);
+    int e = out_h5_path_exists(file, group_path, why);
     if (e <= 0)
         return e;
-    hid_t g = H5Gopen2(file, "/scenarios", H5P_DEFAULT);
+    hid_t g = H5Gopen2(file, group_path, H5P_DEFAULT);
     hid_t gcpl = g < 0 ? -1 : H5Gget_create_plist(g);
     unsigned flags = 0;
     H5G_info_t gi;
@@ -712,7 +974,7 @@ static int scenario_names(hid_t file, char ***names, size_t *count, char *why)
             H5Pclose(gcpl);
         if (g >= 0)
             H5Gclose(g);
-        return out_h5_why(why, "/scenarios is not a group");
+        return out_h5_why(why, "%s is not a group", group_path);
     }
     H5Pclose(gcpl);
     H5_index_t idx = (flags & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
@@ -727,7 +989,7 @@ static int scenario_names(hid_t file, char ***names, size_t *count, char *why)
             break;
         }
         hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-        /* Anything but a group (a stray dataset, a dangling link) is not a scenario. */
+        /* Anything but a group (a stray dataset, a dangling link) is left out. */
         if (o >= 0 && H5Iget_type(o) == H5I_GROUP)
             v[(*count)++] = name;
         else
@@ -745,17 +1007,22 @@ static int scenario_names(hid_t file, char ***names, size_t *count, char *why)
     return 0;
 }
 
-int out_file_list_scenarios(struct out_file *f, char ***out, size_t *count, struct sim_err *err)
+int out_file_list_groups(struct out_file *f, const char *group_path, char ***out, size_t *count,
+                         struct sim_err *err)
 {
     int rc = check_file(f, out, err);
     if (rc < 0)
         return rc;
     *out = NULL;
+    if (!group_path || group_path[0] != '/')
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: group path '%s' is not absolute (like /scenarios)",
+                           f->path, group_path ? group_path : "(null)");
     char why[OUT_H5_WHY_MAX] = "";
     char **names;
     size_t n;
-    if (scenario_names(f->file, &names, &n, why) < 0)
-        return read_failed(f, err, "/scenarios", why);
+    if (group_names(f->file, group_path, &names, &n, why) < 0)
+        return read_failed(f, err, group_path, why);
     size_t total = (n + 1) * sizeof(char *);
     for (size_t i = 0; i < n; i++)
         total += strlen(names[i]) + 1;
@@ -773,6 +1040,11 @@ int out_file_list_scenarios(struct out_file *f, char ***out, size_t *count, stru
     if (count)
         *count = n;
     return 0;
+}
+
+int out_file_list_scenarios(struct out_file *f, char ***out, size_t *count, struct sim_err *err)
+{
+    return out_file_list_groups(f, "/scenarios", out, count, err);
 }
 
 int out_file_read_config(struct out_file *f, const char *scenario_name, char **text,

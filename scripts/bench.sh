@@ -6,8 +6,8 @@
 # Then the model benchmark: build/modelbench (bench/modelbench.c) runs the health-system
 # model once per case, one replication on one thread, on scenarios/base.cfg (and on
 # scenarios/integrated_care.cfg when that file exists) with 100 000 and 1 000 000 persons
-# over 10 years after the scenario's usual 1-year warm-up, and prints each line with a
-# comparison to the targets.
+# over 10 years after a 1-year warm-up (passed explicitly; base.cfg has the same), and
+# prints each line with a comparison to the targets.
 # usage: scripts/bench.sh SIMBENCH [REFBENCH]
 # Environment:
 #   REPEAT=N        engine runs per case (default 5)
@@ -60,7 +60,8 @@ model_years=10
 model_sizes=(100000 1000000)
 [ "$quick" = 1 ] && model_sizes=(100000)
 model_scenarios=("$root/scenarios/base.cfg")
-[ -f "$root/scenarios/integrated_care.cfg" ] && model_scenarios+=("$root/scenarios/integrated_care.cfg")
+ic=$root/scenarios/integrated_care.cfg
+[ -f "$ic" ] && model_scenarios+=("$ic")
 
 echo
 if [ ! -x "$modelbench" ]; then

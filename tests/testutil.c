@@ -93,4 +93,5 @@ void testutil_disease_only(struct model_params *par)
     for (int b = 0; b < PARAMS_AGE_BANDS; b++)
         par->care_seeking.other_need_rate[b] = 0.0;
     par->hospital.relapse_rate = 0.0;
+    par->utility.uncontrolled_multiplier = 1.0;
 }

@@ -1,0 +1,506 @@
+/* cli/runner.c — running scenarios for `caresim run` and `caresim compare` (cli/runner.h):
+ * their shared options, loading, replications on threads, provenance, and writing a
+ * scenario's part of the results file.
+ *
+ * Threads. The disease tables are built once per scenario and shared read-only; each
+ * replication owns its model, writes only its own row of the outcomes, and keeps its error
+ * to itself until a critical section. Rows are written after all replications end, in
+ * replication order, so the file is bit for bit the same whatever the number of threads;
+ * after a failure the reported one is the failed replication of lowest index, so the
+ * message is too.
+ *
+ * Reads scenario files; creates results/ when it is the default place; writes through
+ * output/; prints problems (and a progress line when asked) to stderr.
+ */
+#include "cli/runner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "cli/cli.h"
+#include "models/model.h"
+#include "output/results.h"
+#include "sim/config.h"
+#include "sim/err.h"
+
+/* The commit the binary was built from (the Makefile defines it for cli/ objects). */
+#ifndef CARESIM_GIT_COMMIT
+#define CARESIM_GIT_COMMIT "unknown"
+#endif
+
+#define RUN_PROGRESS_SECONDS 0.25 /* least time between two updates of the progress line */
+
+/* ---- Options ------------------------------------------------------------------------------ */
+
+/* An option's value: "--opt VALUE" or "--opt=VALUE" (long options). Returns NULL and
+ * reports when it is missing. */
+static const char *option_value(const char *cmd, int argc, char **argv, int *i, const char *name)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) == 0 && a[n] == '=')
+        return a + n + 1;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "caresim %s: %s needs a value\n", cmd, a);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Whether a is the option (short form, or long form alone or with "=value"). */
+static int is_option(const char *a, const char *short_name, const char *long_name)
+{
+    size_t n = strlen(long_name);
+    return (short_name && strcmp(a, short_name) == 0) ||
+           (strncmp(a, long_name, n) == 0 && (a[n] == '\0' || a[n] == '='));
+}
+
+/* Turns `-r N` / `--seed S` into a --set assignment. Only the form of a whole number is
+ * checked here; its range is the scenario key's, checked like any --set. */
+static int integer_set(const char *cmd, char *buf, size_t size, const char *key, const char *opt,
+                       const char *value)
+{
+    const char *d = value + (value[0] == '-');
+    size_t n = strlen(d);
+    if (n == 0 || n > 20 || strspn(d, "0123456789") != n) {
+        fprintf(stderr, "caresim %s: %s: expected a whole number (got '%s')\n", cmd, opt, value);
+        return -1;
+    }
+    snprintf(buf, size, "%s=%s", key, value);
+    return 0;
+}
+
+/* Parses -j's value into *threads: a whole number in [1, CLI_MAX_THREADS]. */
+static int threads_arg(const char *cmd, int *threads, const char *opt, const char *value)
+{
+    size_t n = strlen(value);
+    long v = n > 0 && n <= 4 && strspn(value, "0123456789") == n ? strtol(value, NULL, 10) : 0;
+    if (v < 1 || v > CLI_MAX_THREADS) {
+        fprintf(stderr, "caresim %s: %s: expected a number of threads from 1 to %d (got '%s')\n",
+                cmd, opt, CLI_MAX_THREADS, value);
+        return -1;
+    }
+    *threads = (int)v;
+    return 0;
+}
+
+int cli_run_opts_parse(struct cli_run_opts *o, const char *cmd, int argc, char **argv,
+                       void (*usage)(FILE *out))
+{
+    memset(o, 0, sizeof *o);
+    o->threads = 1;
+    /* Room for every argument as a file or a --set, plus -r and --seed. */
+    size_t room = (size_t)(argc > 0 ? argc : 0) + 2;
+    o->sets = calloc(room, sizeof *o->sets);
+    o->paths = calloc(room, sizeof *o->paths);
+    if (!o->sets || !o->paths) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i], *v;
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            usage(stdout);
+            return -1;
+        } else if (is_option(s, "-r", "--replications")) {
+            if (!(v = option_value(cmd, argc, argv, &i, "--replications")) ||
+                integer_set(cmd, o->reps_set, sizeof o->reps_set, "run.replications", s, v))
+                return CLI_EXIT_USAGE;
+        } else if (is_option(s, NULL, "--seed")) {
+            if (!(v = option_value(cmd, argc, argv, &i, "--seed")) ||
+                integer_set(cmd, o->seed_set, sizeof o->seed_set, "run.seed", s, v))
+                return CLI_EXIT_USAGE;
+        } else if (is_option(s, "-s", "--set")) {
+            if (!(v = option_value(cmd, argc, argv, &i, "--set")))
+                return CLI_EXIT_USAGE;
+            o->sets[o->nsets++] = v;
+        } else if (is_option(s, "-o", "--output")) {
+            if (!(v = option_value(cmd, argc, argv, &i, "--output")))
+                return CLI_EXIT_USAGE;
+            if (!*v) {
+                fprintf(stderr, "caresim %s: %s: empty file name\n", cmd, s);
+                return CLI_EXIT_USAGE;
+            }
+            o->output = v;
+        } else if (strncmp(s, "-j", 2) == 0 && s[2] >= '0' && s[2] <= '9') {
+            if (threads_arg(cmd, &o->threads, "-j", s + 2)) /* -j4, as make takes it */
+                return CLI_EXIT_USAGE;
+        } else if (is_option(s, "-j", "--jobs")) {
+            if (!(v = option_value(cmd, argc, argv, &i, "--jobs")) ||
+                threads_arg(cmd, &o->threads, s, v))
+                return CLI_EXIT_USAGE;
+        } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
+            o->quiet = 1;
+        } else if (s[0] == '-' && s[1] != '\0') {
+            fprintf(stderr, "caresim %s: unknown option '%s'\n", cmd, s);
+            return CLI_EXIT_USAGE;
+        } else {
+            o->paths[o->npaths++] = s;
+        }
+    }
+    /* Last, so that they win over a --set of the same key. */
+    if (o->reps_set[0])
+        o->sets[o->nsets++] = o->reps_set;
+    if (o->seed_set[0])
+        o->sets[o->nsets++] = o->seed_set;
+    return CLI_EXIT_OK;
+}
+
+void cli_run_opts_fini(struct cli_run_opts *o)
+{
+    free(o->sets);
+    free(o->paths);
+    o->sets = o->paths = NULL;
+    o->nsets = o->npaths = 0;
+}
+
+/* ---- Small helpers ------------------------------------------------------------------------- */
+
+double cli_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Now as UTC ISO 8601, "2024-05-01T12:00:00Z". */
+static void utc_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, size, "unknown");
+}
+
+/* Whether a word needs shell quotes, so that the recorded command line can be pasted back. */
+static int needs_quotes(const char *s)
+{
+    if (!*s)
+        return 1;
+    for (; *s; s++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                    "_-./=:,+@%",
+                    *s))
+            return 1;
+    return 0;
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+    size_t size = sizeof "caresim";
+    for (int i = 0; i < argc; i++)
+        size += 3 + 4 * strlen(argv[i]); /* a space, two quotes, ' as '\'' */
+    char *s = malloc(size), *p = s;
+    if (!s)
+        return NULL;
+    p += sprintf(p, "caresim");
+    for (int i = 0; i < argc; i++) {
+        *p++ = ' ';
+        if (!needs_quotes(argv[i])) {
+            p = stpcpy(p, argv[i]);
+            continue;
+        }
+        *p++ = '\'';
+        for (const char *a = argv[i]; *a; a++) {
+            if (*a == '\'')
+                p = stpcpy(p, "'\\''");
+            else
+                *p++ = *a;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+void cli_fmt_num(double x, char *buf, size_t size)
+{
+    double ax = fabs(x);
+    if (isnan(x))
+        snprintf(buf, size, "n/a");
+    else if (ax < 1e15 && x == floor(x))
+        snprintf(buf, size, "%.0f", x + 0.0); /* + 0.0: no "-0" */
+    else if (ax >= 1e-4 && ax < 1e15) {
+        int decimals = 5 - (int)floor(log10(ax));
+        snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
+    } else
+        snprintf(buf, size, "%.6g", x);
+}
+
+int cli_results_target(const char *cmd, const char *output, const char *stem, char **target)
+{
+    if (output) {
+        *target = strdup(output);
+    } else {
+        if (mkdir(CLI_RESULTS_DIR, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "caresim %s: cannot create directory %s: %s\n", cmd, CLI_RESULTS_DIR,
+                    strerror(errno));
+            return CLI_EXIT_FAIL;
+        }
+        size_t n = strlen(CLI_RESULTS_DIR) + strlen(stem) + 5;
+        if ((*target = malloc(n)))
+            snprintf(*target, n, "%s/%s.h5", CLI_RESULTS_DIR, stem);
+    }
+    if (!*target) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_threads_used(int requested, int reps)
+{
+    int threads = requested < reps ? requested : reps;
+#ifdef _OPENMP
+    if (threads > omp_get_thread_limit())
+        threads = omp_get_thread_limit();
+#endif
+    return threads < 1 ? 1 : threads;
+}
+
+struct out_writer *cli_results_create(const char *cmd, const char *target, const char *cmdline,
+                                      int64_t seed, int threads)
+{
+    char started[32], host[256];
+    utc_now(started, sizeof started);
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    struct out_provenance prov = {
+        .version = CARESIM_VERSION,
+        .git_commit = CARESIM_GIT_COMMIT,
+        .command_line = cmdline,
+        .master_seed = (uint64_t)seed,
+        .started_utc = started,
+        .finished_utc = NULL, /* the time of commit */
+        .host = host,
+        .threads = threads,
+    };
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    struct out_writer *w = out_writer_create(target, &prov, &e);
+    if (!w)
+        fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(&e, buf, sizeof buf));
+    return w;
+}
+
+int cli_outcome_info(const char *cmd, struct outc_info info[OUTC_COUNT])
+{
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    for (int c = 0; c < OUTC_COUNT; c++)
+        if (outc_column_info(c, &info[c], &e) != 0) {
+            fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(&e, buf, sizeof buf));
+            return CLI_EXIT_FAIL;
+        }
+    return CLI_EXIT_OK;
+}
+
+/* ---- Loading -------------------------------------------------------------------------------- */
+
+int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
+                      const char *const *sets, size_t nsets)
+{
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->cfg = cli_load_scenario(path, sets, nsets, stderr);
+    if (!s->cfg)
+        return CLI_EXIT_USAGE;
+    if (sim_cfg_fill(s->cfg, &s->par, sizeof s->par, &e) != 0) {
+        fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(&e, buf, sizeof buf));
+        return CLI_EXIT_USAGE;
+    }
+    s->reps = s->par.run.replications;
+    s->config_text = sim_cfg_text(s->cfg, SIM_CFG_WRITE_ORIGINS);
+    s->rows = calloc((size_t)s->reps * OUTC_COUNT, sizeof *s->rows);
+    if (!s->config_text || !s->rows) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+void cli_scenario_fini(struct cli_scenario *s)
+{
+    dis_tables_destroy(s->tables);
+    free(s->rows);
+    free(s->config_text);
+    sim_cfg_destroy(s->cfg);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- Progress ---------------------------------------------------------------------------- */
+
+/* Rewrites the progress line: `done` replications of `total` have finished. Called by one
+ * thread at a time (a critical section). */
+static void progress(FILE *out, const char *label, int done, int total, double elapsed)
+{
+    fprintf(out, "\r%s%d/%d replications done, %.0f s elapsed", label ? label : "", done, total,
+            elapsed);
+    if (done > 0 && done < total)
+        fprintf(out, ", ~%.0f s left", elapsed / done * (total - done));
+    fprintf(out, "\033[K");
+    fflush(out);
+}
+
+static void progress_clear(FILE *out)
+{
+    fprintf(out, "\r\033[K");
+    fflush(out);
+}
+
+/* ---- Running ------------------------------------------------------------------------------- */
+
+/* Runs replication rep of the scenario on the shared tables and stores its outcomes in
+ * row. Safe on any thread: touches only its own model, row and err. Returns 0, or the
+ * SIM_E* code with err filled and *in_create set when the model could not be created. */
+static int run_replication(const struct model_params *par, const struct dis_tables *tables,
+                           int rep, double *row, int *in_create, struct sim_err *err)
+{
+    *in_create = 0;
+    struct model *m = model_create_shared(par, tables, (uint32_t)rep, err);
+    if (!m) {
+        *in_create = 1;
+        return err && err->code ? err->code : SIM_ENOMEM;
+    }
+    int rc = model_run(m, err);
+    rc = rc ? rc : outc_collect(m, row, err);
+    model_destroy(m);
+    return rc;
+}
+
+/* The first failure of a run: the failed replication of lowest index. */
+struct run_failure {
+    int rep;            /* its index; the number of replications while none failed */
+    int in_create;      /* it failed to be created (rather than to run) */
+    struct sim_err err; /* why */
+};
+
+/* Reports the failure and returns the exit status. The model checks the parameter
+ * combinations that key ranges cannot (a prevalence curve falling with age...) when the
+ * model is created: those make the scenario invalid (exit 2), and fail replication 0 like
+ * any other, before any result is written. */
+static int report_failure(const struct run_failure *f, const char *cmd, const char *path,
+                          const char *label)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    if (f->rep == 0 && f->in_create && f->err.code == SIM_EINVAL) {
+        fprintf(stderr, "caresim %s: %s: %s\n", cmd, path,
+                sim_err_format(&f->err, buf, sizeof buf));
+        return CLI_EXIT_USAGE;
+    }
+    fprintf(stderr, "caresim %s: %sreplication %d: %s\n", cmd, label ? label : "", f->rep,
+            sim_err_format(&f->err, buf, sizeof buf));
+    return CLI_EXIT_FAIL;
+}
+
+/* Runs replications 0 .. reps - 1 on `threads` threads into rows. Returns 0, or -1 with
+ * *fail describing the failed replication of lowest index. After a failure, the
+ * replications above the lowest failed so far that have not started are skipped: fail->rep
+ * only ever holds a failed index, so the lowest replication that fails is never skipped
+ * and the one reported does not depend on timing. */
+static int run_all(const struct model_params *par, const struct dis_tables *tables, double *rows,
+                   int reps, int threads, int show, const char *label, struct run_failure *fail)
+{
+    fail->rep = reps;
+    fail->in_create = 0;
+    sim_err_clear(&fail->err);
+    int done = 0;
+    double t0 = cli_now_seconds(), last_shown = -INFINITY;
+    if (show) {
+        progress(stderr, label, 0, reps, 0.0);
+        last_shown = t0;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int r = 0; r < reps; r++) {
+        int first;
+#pragma omp atomic read
+        first = fail->rep;
+        if (r > first)
+            continue;
+        struct sim_err e;
+        int in_create;
+        sim_err_clear(&e);
+        int rc = run_replication(par, tables, r, rows + (size_t)r * OUTC_COUNT, &in_create, &e);
+#pragma omp critical(run_report)
+        {
+            if (rc && r < fail->rep) {
+                fail->in_create = in_create;
+                fail->err = e;
+#pragma omp atomic write
+                fail->rep = r;
+            }
+            done++;
+            double t = cli_now_seconds();
+            if (show && t - last_shown >= RUN_PROGRESS_SECONDS) {
+                progress(stderr, label, done, reps, t - t0);
+                last_shown = t;
+            }
+        }
+    }
+    if (show)
+        progress_clear(stderr);
+    return fail->rep < reps ? -1 : 0;
+}
+
+int cli_scenario_prepare(struct cli_scenario *s, const char *cmd)
+{
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    dis_tables_destroy(s->tables);
+    s->tables = dis_tables_create(&s->par, &e);
+    if (!s->tables) {
+        fprintf(stderr, "caresim %s: %s: %s\n", cmd, s->path, sim_err_format(&e, buf, sizeof buf));
+        return e.code == SIM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
+                     const char *label)
+{
+    int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
+    struct run_failure fail;
+    if (rc == CLI_EXIT_OK &&
+        run_all(&s->par, s->tables, s->rows, s->reps, threads, show, label, &fail) != 0)
+        rc = report_failure(&fail, cmd, s->path, label);
+    return rc;
+}
+
+/* ---- Writing --------------------------------------------------------------------------------- */
+
+int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
+                       const struct outc_info info[OUTC_COUNT], struct sim_err *e)
+{
+    struct out_column cols[OUTC_COUNT];
+    for (int c = 0; c < OUTC_COUNT; c++)
+        cols[c] = (struct out_column){info[c].name, info[c].unit, info[c].desc};
+    struct out_table t = {
+        .name = "replications",
+        .desc = "one row per replication, in replication order: the outcomes of the run",
+        .n_cols = OUTC_COUNT,
+        .cols = cols,
+        .n_rows = (size_t)s->reps,
+        .values = s->rows,
+    };
+    char group[sizeof "/scenarios/" + PARAMS_NAME_MAX];
+    snprintf(group, sizeof group, "/scenarios/%s", s->par.name);
+    int rc = out_writer_add_scenario(w, s->par.name, s->config_text, e);
+    rc = rc ? rc : out_writer_add_table(w, group, &t, e);
+    rc = rc ? rc : out_writer_add_summary(w, group, &t, e);
+    return rc;
+}
