@@ -308,6 +308,77 @@ int cli_outcome_info(const char *cmd, struct outc_info info[OUTC_COUNT])
 
 /* ---- Loading -------------------------------------------------------------------------------- */
 
+/* Loads the scenario named by reform.scenario (relative to the scenario's own file) into
+ * s->reform_cfg and s->reform_par. A reform's file may not name a reform itself. */
+static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *e)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    const char *name = s->par.reform.scenario, *self = sim_cfg_path(s->cfg);
+    const char *slash = self ? strrchr(self, '/') : NULL;
+    size_t dir = name[0] != '/' && slash ? (size_t)(slash - self) + 1 : 0;
+    char *full = malloc(dir + strlen(name) + 1);
+    if (!full) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    memcpy(full, self, dir);
+    strcpy(full + dir, name);
+    s->reform_cfg = cli_load_scenario(full, NULL, 0, stderr);
+    int rc = CLI_EXIT_OK;
+    if (!s->reform_cfg) {
+        fprintf(stderr, "caresim %s: %s: reform.scenario: %s could not be loaded\n", cmd,
+                s->path, full);
+        rc = CLI_EXIT_USAGE;
+    } else if (sim_cfg_fill(s->reform_cfg, &s->reform_par, sizeof s->reform_par, e) != 0) {
+        fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(e, buf, sizeof buf));
+        rc = CLI_EXIT_USAGE;
+    } else if (s->reform_par.reform.scenario[0]) {
+        fprintf(stderr, "caresim %s: %s: reform.scenario: %s names a reform itself (reforms "
+                        "do not chain)\n",
+                cmd, s->path, full);
+        rc = CLI_EXIT_USAGE;
+    }
+    free(full);
+    return rc;
+}
+
+/* Appends the reform scenario's resolved text to the configuration text as comments, so the
+ * results file holds every number that produced them. Returns 0 or -1 (out of memory). */
+static int append_reform_text(struct cli_scenario *s)
+{
+    char *text = sim_cfg_text(s->reform_cfg, SIM_CFG_WRITE_ORIGINS);
+    if (!text)
+        return -1;
+    size_t lines = 1, n = strlen(text), base = strlen(s->config_text);
+    for (size_t i = 0; i < n; i++)
+        lines += text[i] == '\n';
+    static const char head[] = "\n# ---- reform.scenario, resolved ----\n";
+    char *out = malloc(base + sizeof head + n + 2 * lines + 2);
+    if (!out) {
+        free(text);
+        return -1;
+    }
+    char *w = out;
+    memcpy(w, s->config_text, base);
+    w += base;
+    memcpy(w, head, sizeof head - 1);
+    w += sizeof head - 1;
+    int bol = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (bol) {
+            *w++ = '#';
+            *w++ = ' ';
+        }
+        *w++ = text[i];
+        bol = text[i] == '\n';
+    }
+    *w = '\0';
+    free(text);
+    free(s->config_text);
+    s->config_text = out;
+    return 0;
+}
+
 int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
                       const char *const *sets, size_t nsets)
 {
@@ -324,7 +395,14 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
         return CLI_EXIT_USAGE;
     }
     s->reps = s->par.run.replications;
+    if (s->par.reform.scenario[0]) {
+        int rc = load_reform(s, cmd, &e);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
     s->config_text = sim_cfg_text(s->cfg, SIM_CFG_WRITE_ORIGINS);
+    if (s->config_text && s->reform_cfg && append_reform_text(s) != 0)
+        s->config_text = NULL;
     s->rows = calloc((size_t)s->reps * OUTC_COUNT, sizeof *s->rows);
     if (!s->config_text || !s->rows) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
@@ -335,6 +413,7 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
 
 void cli_scenario_fini(struct cli_scenario *s)
 {
+    sim_cfg_destroy(s->reform_cfg);
     dis_tables_destroy(s->tables);
     free(s->rows);
     free(s->config_text);
@@ -367,11 +446,16 @@ static void progress_clear(FILE *out)
 /* Runs replication rep of the scenario on the shared tables and stores its outcomes in
  * row. Safe on any thread: touches only its own model, row and err. Returns 0, or the
  * SIM_E* code with err filled and *in_create set when the model could not be created. */
-static int run_replication(const struct model_params *par, const struct dis_tables *tables,
-                           int rep, double *row, int *in_create, struct sim_err *err)
+static int run_replication(const struct model_params *par, const struct model_params *reform,
+                           const struct dis_tables *tables, int rep, double *row, int *in_create,
+                           struct sim_err *err)
 {
     *in_create = 0;
     struct model *m = model_create_shared(par, tables, (uint32_t)rep, err);
+    if (m && reform && model_set_reform(m, reform, err) != 0) {
+        model_destroy(m);
+        m = NULL;
+    }
     if (!m) {
         *in_create = 1;
         return err && err->code ? err->code : SIM_ENOMEM;
@@ -412,7 +496,8 @@ static int report_failure(const struct run_failure *f, const char *cmd, const ch
  * replications above the lowest failed so far that have not started are skipped: fail->rep
  * only ever holds a failed index, so the lowest replication that fails is never skipped
  * and the one reported does not depend on timing. */
-static int run_all(const struct model_params *par, const struct dis_tables *tables, double *rows,
+static int run_all(const struct model_params *par, const struct model_params *reform,
+                   const struct dis_tables *tables, double *rows,
                    int reps, int threads, int show, const char *label, struct run_failure *fail)
 {
     fail->rep = reps;
@@ -434,7 +519,8 @@ static int run_all(const struct model_params *par, const struct dis_tables *tabl
         struct sim_err e;
         int in_create;
         sim_err_clear(&e);
-        int rc = run_replication(par, tables, r, rows + (size_t)r * OUTC_COUNT, &in_create, &e);
+        int rc = run_replication(par, reform, tables, r, rows + (size_t)r * OUTC_COUNT,
+                                 &in_create, &e);
 #pragma omp critical(run_report)
         {
             if (rc && r < fail->rep) {
@@ -476,7 +562,8 @@ int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int s
     int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
     struct run_failure fail;
     if (rc == CLI_EXIT_OK &&
-        run_all(&s->par, s->tables, s->rows, s->reps, threads, show, label, &fail) != 0)
+        run_all(&s->par, s->reform_cfg ? &s->reform_par : NULL, s->tables, s->rows, s->reps,
+                threads, show, label, &fail) != 0)
         rc = report_failure(&fail, cmd, s->path, label);
     return rc;
 }

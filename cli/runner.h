@@ -91,6 +91,8 @@ struct cli_scenario {
     double *rows;             /* reps * OUTC_COUNT outcome values, row-major, in replication
                                * order */
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
+    struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
+    struct model_params reform_par;  /* its parameters (when reform_cfg) */
 };
 
 /* Loads path with the --set assignments, fills the parameters and allocates the rows.

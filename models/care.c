@@ -300,6 +300,80 @@ int care_month(struct model *m)
     return 0;
 }
 
+/* a + f (b - a) */
+static double mix(double a, double b, double f) { return a + f * (b - a); }
+
+int care_set_capacity(struct model *m, const struct model_params *a,
+                      const struct model_params *b, double f)
+{
+    struct care *cr = &m->care;
+    uint32_t today = sim_book_day_of(m->ctx.now);
+    double list = a->practices.list_size;
+    double clin = mix(a->practices.clinicians, b->practices.clinicians, f);
+    double per_gp = mix(a->practices.slots_per_clinician_day, b->practices.slots_per_clinician_day,
+                        f);
+    double urgent_share = mix(a->practices.urgent_slot_share, b->practices.urgent_slot_share, f);
+    double nurses = mix(a->policy.nurse_slots_per_practice_day,
+                        b->policy.nurse_slots_per_practice_day, f);
+    double tele = mix(a->policy.tele_slot_share, b->policy.tele_slot_share, f);
+    for (uint32_t k = 0; k < m->n_practices; k++) {
+        struct care_practice *pr = &cr->practices[k];
+        double scale = pr->persons / list;
+        pr->clinicians = clin * scale;
+        double slots = pr->clinicians * per_gp;
+        uint32_t s = slots < 1.0 ? 1u : (uint32_t)lround(slots);
+        uint32_t urgent = (uint32_t)lround(s * urgent_share);
+        if (urgent >= s)
+            urgent = s - 1;
+        pr->nurse_slots = (uint32_t)lround(nurses * scale);
+        uint32_t remote = (uint32_t)lround(tele * s);
+        pr->gp_slots = s - urgent;
+        uint32_t routine = pr->gp_slots + pr->nurse_slots + remote;
+        if (!pr->books.has_urgent && urgent > 0)
+            return sim_err_set(&m->ctx.err, SIM_EINVAL,
+                               "reform: practices.urgent_slot_share cannot turn urgent slots on "
+                               "when the scenario had none");
+        const uint32_t rs[7] = {routine, routine, routine, routine, routine, 0, 0};
+        const uint32_t us[7] = {urgent, urgent, urgent, urgent, urgent, 0, 0};
+        if (sim_book_set_slots(&pr->books.routine, today, rs, &m->ctx.err) != 0 ||
+            (pr->books.has_urgent &&
+             sim_book_set_slots(&pr->books.urgent, today, us, &m->ctx.err) != 0))
+            return m->ctx.err.code ? m->ctx.err.code : SIM_EINVAL;
+    }
+    for (uint32_t h = 0; h < cr->n_hospitals; h++) {
+        struct care_hospital *ho = &cr->hospitals[h];
+        double per1000 = ho->persons / 1000.0;
+        for (int s = 0; s < PARAMS_SPECIALTIES; s++) {
+            double per_day = mix(a->outpatient.capacity_per_1000_year[s],
+                                 b->outpatient.capacity_per_1000_year[s], f) *
+                             per1000 / WORKING_DAYS_PER_YEAR;
+            uint32_t slots = per_day < 1.0 ? 1u : (uint32_t)lround(per_day);
+            uint32_t urgent = (uint32_t)lround(slots * b->outpatient.urgent_slot_share);
+            if (urgent >= slots || !ho->clinic[s].has_urgent)
+                urgent = ho->clinic[s].has_urgent ? slots - 1 : 0;
+            ho->clinic_slots_per_day[s] = slots;
+            const uint32_t rs[7] = {slots - urgent, slots - urgent, slots - urgent,
+                                    slots - urgent, slots - urgent, 0, 0};
+            const uint32_t us[7] = {urgent, urgent, urgent, urgent, urgent, 0, 0};
+            if (sim_book_set_slots(&ho->clinic[s].routine, today, rs, &m->ctx.err) != 0 ||
+                (ho->clinic[s].has_urgent &&
+                 sim_book_set_slots(&ho->clinic[s].urgent, today, us, &m->ctx.err) != 0))
+                return m->ctx.err.code ? m->ctx.err.code : SIM_EINVAL;
+        }
+        double beds = mix(a->hospital.beds_per_1000, b->hospital.beds_per_1000, f) * per1000;
+        int rc = care_set_beds(m, h, beds < 1.0 ? 1u : (uint32_t)lround(beds));
+        if (rc)
+            return rc;
+        ho->electives_per_day = mix(a->hospital.elective_capacity_per_1000_year,
+                                    b->hospital.elective_capacity_per_1000_year, f) *
+                                per1000 / DIS_YEAR_DAYS;
+    }
+    cr->cm_places = (uint32_t)lround(
+        mix(a->policy.cm_capacity_per_1000, b->policy.cm_capacity_per_1000, f) * m->n_start /
+        1000.0);
+    return 0;
+}
+
 void care_on_birth(struct model *m, uint32_t id)
 {
     m->care.practices[m->persons[id].practice].list_weight += 1.0;
@@ -312,9 +386,11 @@ double care_bed_occupancy(const struct model *m)
     if (now <= m->warmup_end_day)
         return NAN;
     for (uint32_t h = 0; h < cr->n_hospitals; h++) {
+        /* Beds in existence over time (they may change with a reform). */
         const struct sim_queue *q = &cr->hospitals[h].beds.q;
+        uint32_t beds = q->servers > q->busy ? q->servers : q->busy;
         busy += sim_queue_busy_days(q, now);
-        avail += (double)cr->hospitals[h].nbeds * (now - q->t_reset);
+        avail += q->st.area_servers + beds * (now - q->t_last);
     }
     return avail > 0.0 ? busy / avail : NAN;
 }

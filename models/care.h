@@ -184,6 +184,16 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux);
 int care_hospital_day(struct model *m, uint32_t hospital);
 int care_month(struct model *m);
 
+/* Sets GP, nurse, remote, clinic and bed capacity, elective scheduling and case-management
+ * places to the levels of the parameters a + f (b - a), 0 <= f <= 1, from today on (a
+ * reform's phase-in). Bookings already made keep their slots; extra beds admit boarding
+ * patients at once. Returns 0 or SIM_E*. */
+int care_set_capacity(struct model *m, const struct model_params *a,
+                      const struct model_params *b, double f);
+
+/* Sets the number of beds of hospital h now (care_set_capacity). */
+int care_set_beds(struct model *m, uint32_t h, uint32_t beds);
+
 /* A newborn joined their practice (capitation weights). */
 void care_on_birth(struct model *m, uint32_t id);
 int care_window_start(struct model *m);

@@ -276,6 +276,26 @@ int care_discharge(struct model *m, uint32_t id, uint16_t aux)
     return 0;
 }
 
+int care_set_beds(struct model *m, uint32_t h, uint32_t beds)
+{
+    struct care_hospital *ho = &m->care.hospitals[h];
+    if (beds == ho->nbeds)
+        return 0;
+    uint32_t more = beds > ho->nbeds ? beds - ho->nbeds : 0;
+    uint32_t *admitted = more ? malloc((size_t)more * sizeof *admitted) : NULL;
+    if (more && !admitted)
+        return sim_err_set(&m->ctx.err, SIM_ENOMEM, "care: out of memory changing beds");
+    size_t n = 0;
+    int rc = sim_beds_set_capacity(&ho->beds, m->ctx.now, beds, admitted, more, &n, &m->ctx.err);
+    ho->nbeds = beds;
+    /* Patients boarding take the new beds at once (their waits are not added to
+     * boarding_days: the queue does not report them). */
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = start_stay(m, ho, admitted[i]);
+    free(admitted);
+    return rc;
+}
+
 /* ---- Electives ------------------------------------------------------------------------- */
 
 int care_list_elective(struct model *m, uint32_t id, int cond)

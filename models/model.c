@@ -61,8 +61,21 @@ static int on_month(struct sim_ctx *ctx, const struct sim_event *ev)
     return care_month(ctx->model);
 }
 
+static int on_reform(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    (void)ev;
+    return reform_start(ctx->model);
+}
+
+static int on_reform_step(struct sim_ctx *ctx, const struct sim_event *ev)
+{
+    return reform_step(ctx->model, ev->aux);
+}
+
 static const sim_handler_fn handlers[MODEL_EV_COUNT] = {
     [MODEL_EV_MONTH] = on_month,
+    [MODEL_EV_REFORM] = on_reform,
+    [MODEL_EV_REFORM_STEP] = on_reform_step,
     [MODEL_EV_PERSON] = on_person,
     [MODEL_EV_GP_VISIT] = on_gp_visit,
     [MODEL_EV_OP_VISIT] = on_op_visit,
@@ -165,6 +178,8 @@ void model_destroy(struct model *m)
     if (!m)
         return;
     care_fini(m);
+    free(m->reform_after);
+    free(m->reform_before);
     sim_ctx_fini(&m->ctx);
     free(m->persons);
     free(m->entrant_key);

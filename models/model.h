@@ -23,6 +23,7 @@
 #include "models/params.h"
 #include "models/payment.h"
 #include "models/policy.h"
+#include "models/reform.h"
 #include "models/population.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
@@ -41,6 +42,8 @@ enum model_event {
     MODEL_EV_HOSPITAL_DAY, /* a hospital's morning: electives admitted; target = hospital */
     MODEL_EV_WINDOW,       /* the recording window opens: resource statistics restart */
     MODEL_EV_MONTH,        /* a month of the window ends: periodic payments, levers */
+    MODEL_EV_REFORM,       /* a reform starts (reform.h) */
+    MODEL_EV_REFORM_STEP,  /* a month of a reform's phase-in: aux = step */
     MODEL_EV_COUNT
 };
 
@@ -108,6 +111,11 @@ struct model {
     struct care care;          /* practices, clinics, hospitals and care counts */
     struct pay_decisions decide; /* providers' decisions under the scenario's payment */
     struct pay_ledger ledger;  /* money flows of the recording window */
+    struct model_params *reform_after;  /* the reform's parameters (model_set_reform), or
+                                         * NULL */
+    struct model_params *reform_before; /* the parameters before it started */
+    unsigned reform_steps;     /* months of its phase-in */
+    int reform_started;        /* it has started */
     struct sim_stream draw_stream; /* the care stream pop_draw used last, positioned after
                                     * its last draw: the next draw of the same person goes
                                     * on from here without re-keying (same numbers) */

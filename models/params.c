@@ -56,6 +56,8 @@ static const struct sim_cfg_group groups[] = {
     {"hospital", "emergency department, acute beds, lengths of stay, discharge, "
                  "readmission"},
     {"costs", "unit costs and patient copayments, currency units per item"},
+    {"reform", "a reform switched on during the run: the care, payment and policy groups of "
+               "another scenario take over at a given time, capacity phased in"},
     {"payment", "how the payer pays GPs, specialists, hospitals and post-acute care "
                 "(money flows; unit costs stay the resource costs)"},
     {"behaviour", "provider behaviour: each decision maximises altruism x patient benefit "
@@ -768,6 +770,24 @@ static const struct sim_cfg_key keys[] = {
          "Patient copayment per specialist attendance", "NHS: free at the point of use"),
     FKEY("costs.copay_ed", "currency", 0.0, ">= 0", costs.copay_ed,
          "Patient copayment per ED attendance", "NHS: free at the point of use"),
+    {
+        .path = "reform.scenario",
+        .type = SIM_CFG_STRING,
+        .unit = "",
+        .def_str = "",
+        .desc = "Scenario file whose practices, care_seeking, outpatient, hospital, costs, "
+                "payment, behaviour and policy groups take over at reform.at_years (a path "
+                "relative to this file; empty: no reform)",
+        .source = "modelling choice",
+        SIM_CFG_FIELD(MP, reform.scenario),
+    },
+    FKEY("reform.at_years", "years", 3.0, "[0, 200]", reform.at_years,
+         "When the reform starts, years after the warm-up (before the end of the run)",
+         "modelling choice"),
+    FKEY("reform.phase_in_months", "months", 0.0, "[0, 120]", reform.phase_in_months,
+         "GP, clinic and bed capacity move to the reform's level in monthly steps over this "
+         "many months (0: at once); payment and policy switch at once",
+         "modelling choice"),
     CKEY("payment.gp_mechanism", "fee_for_service", gp_payment_choices, payment.gp_mechanism,
          "How GPs are paid: fee_for_service (per visit), capitation (per registered person), "
          "salary (per FTE), blended (capitation plus a share of the fee per visit)",

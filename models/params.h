@@ -335,6 +335,17 @@ struct policy_params {
     double nurse_visit_cost;             /* currency per nurse consultation */
 };
 
+#define PARAMS_PATH_MAX 256 /* bytes of a file path in a scenario, with the NUL */
+
+/* A reform switched on during the run (group `reform`). */
+struct reform_params {
+    char scenario[PARAMS_PATH_MAX]; /* scenario file whose care, payment and policy groups
+                                     * take over (relative to this file); "" = no reform */
+    double at_years;                /* when, years after the warm-up */
+    double phase_in_months;         /* capacity moves to the new level in monthly steps
+                                     * over this many months (0: at once), months */
+};
+
 /* Everything a scenario sets. */
 struct model_params {
     char name[PARAMS_NAME_MAX];               /* scenario name (results group name) */
@@ -350,6 +361,7 @@ struct model_params {
     struct payment_params payment;            /* payment mechanisms */
     struct behaviour_params behaviour;        /* provider behaviour */
     struct policy_params policy;              /* integrated-care levers */
+    struct reform_params reform;              /* a switch to other levers during the run */
     struct mortality_params mortality;        /* background mortality */
     struct disease_params disease;            /* chronic conditions */
     struct utility_params utility;            /* quality of life */
