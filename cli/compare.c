@@ -33,16 +33,22 @@
 #define CMP_LEVEL 0.95 /* confidence level of every interval */
 
 /* The outcomes shown in the terminal, in this order (the file has all of them): use of
- * care, hospital pressure, waits, costs, then health. */
+ * care, hospital pressure, waits, costs, money by payer and provider, health, equity, and
+ * the provider decisions that explain the rest. */
 static const int shown[] = {
     OUTC_GP_VISITS,           OUTC_SPECIALIST_VISITS,    OUTC_ED_VISITS,
     OUTC_EMERGENCY_ADMISSIONS, OUTC_ELECTIVE_ADMISSIONS, OUTC_AVOIDABLE_ADMISSIONS,
     OUTC_READMISSION_30D,     OUTC_MEAN_LOS,             OUTC_BED_OCCUPANCY,
-    OUTC_BOARDED_SHARE,       OUTC_MEAN_WAIT_GP,         OUTC_MEAN_WAIT_SPECIALIST,
-    OUTC_MEAN_WAIT_ELECTIVE,  OUTC_COST_PRIMARY,         OUTC_COST_OUTPATIENT,
-    OUTC_COST_ED,             OUTC_COST_INPATIENT,       OUTC_COST_POSTACUTE,
-    OUTC_COST_OTHER,          OUTC_COST_TOTAL,           OUTC_COST_TOTAL_DISC,
-    OUTC_QALYS_DISC,          OUTC_DEATHS,               OUTC_DEATHS_PER_1000_YEAR,
+    OUTC_POSTACUTE_RATE,      OUTC_BOARDED_SHARE,        OUTC_MEAN_WAIT_GP,
+    OUTC_MEAN_WAIT_SPECIALIST, OUTC_MEAN_WAIT_ELECTIVE,  OUTC_COST_PRIMARY,
+    OUTC_COST_OUTPATIENT,     OUTC_COST_ED,              OUTC_COST_INPATIENT,
+    OUTC_COST_POSTACUTE,      OUTC_COST_OTHER,           OUTC_COST_TOTAL,
+    OUTC_COST_TOTAL_DISC,     OUTC_SPEND_PAYER,          OUTC_COST_OUT_OF_POCKET,
+    OUTC_SPEND_GP,            OUTC_SPEND_HOSPITAL,       OUTC_QALYS_DISC,
+    OUTC_DEATHS,              OUTC_QALY_CONCENTRATION,   OUTC_UNMET_CONCENTRATION,
+    OUTC_FORGONE_Q5,          OUTC_DECISION_REVIEW,      OUTC_DECISION_REFERRAL,
+    OUTC_DECISION_FOLLOWUP,   OUTC_DECISION_LOS,         OUTC_DECISION_ADMISSION,
+    OUTC_DECISION_POSTACUTE,
 };
 #define N_SHOWN (sizeof shown / sizeof *shown)
 

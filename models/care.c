@@ -405,8 +405,10 @@ int care_forgoes(struct model *m, uint32_t id, double extra)
     double base = m->par.care_seeking.forgo_probability[p->activation - 1];
     if (u >= base + (1.0 - base) * extra)
         return 0;
-    if (care_in_window(m))
+    if (care_in_window(m)) {
         m->care.tally.forgone += 1.0;
+        m->care.tally.forgone_q[p->deprivation - 1] += 1.0;
+    }
     if (!(p->flags & POP_UNMET) && p->conds) {
         dis_change_begin(m, id);
         p->flags |= POP_UNMET;

@@ -98,6 +98,7 @@ struct care_tally {
     double gp_wait_days;               /* sum of waits (booking to appointment) */
     double gp_missed;                  /* appointments cancelled by death or admission */
     double forgone;                    /* needs not taken to care */
+    double forgone_q[5];               /* of those, by deprivation quintile 1-5 */
     double self_care;                  /* exacerbations managed at home */
     double op_visits, op_first;        /* specialist attendances; first ones */
     double op_referrals;               /* referrals booked */

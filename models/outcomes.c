@@ -159,6 +159,31 @@ static const struct {
                                  "hospitals' propensity to admit from the ED"},
     [OUTC_DECISION_POSTACUTE] = {"decision_postacute", "multiplier",
                                  "hospitals' propensity to discharge to post-acute care"},
+    [OUTC_QALY_RATE_Q1] = {"qalys_per_life_year_q1", "QALYs/year",
+                           "QALYs per life-year in the window, least deprived quintile"},
+    [OUTC_QALY_RATE_Q5] = {"qalys_per_life_year_q5", "QALYs/year",
+                           "QALYs per life-year in the window, most deprived quintile"},
+    [OUTC_QALY_CONCENTRATION] = {"qaly_concentration_index", "index",
+                                 "concentration index of QALYs per life-year over deprivation "
+                                 "quintiles ranked least to most deprived (negative: "
+                                 "concentrated among the less deprived); grouped-data "
+                                 "formula over the five quintiles"},
+    [OUTC_GP_VISITS_Q1] = {"gp_visits_per_person_year_q1", PER_PY,
+                           "GP consultations per person-year, least deprived quintile"},
+    [OUTC_GP_VISITS_Q5] = {"gp_visits_per_person_year_q5", PER_PY,
+                           "GP consultations per person-year, most deprived quintile"},
+    [OUTC_ADMISSIONS_Q1] = {"admissions_per_1000_year_q1", PER_1000,
+                            "hospital admissions (emergency and elective), least deprived"},
+    [OUTC_ADMISSIONS_Q5] = {"admissions_per_1000_year_q5", PER_1000,
+                            "hospital admissions (emergency and elective), most deprived"},
+    [OUTC_FORGONE_Q1] = {"forgone_per_1000_year_q1", PER_1000,
+                         "needs not taken to care, least deprived quintile"},
+    [OUTC_FORGONE_Q5] = {"forgone_per_1000_year_q5", PER_1000,
+                         "needs not taken to care, most deprived quintile"},
+    [OUTC_UNMET_CONCENTRATION] = {"unmet_need_concentration_index", "index",
+                                  "concentration index of forgone needs per person-year over "
+                                  "deprivation quintiles ranked least to most deprived "
+                                  "(positive: concentrated among the more deprived)"},
 };
 
 /* Readable names of the conditions for the descriptions, in enum dis_condition order (the
@@ -293,6 +318,59 @@ static void care_outcomes(const struct model *m, double *row, double py)
     row[OUTC_DECISION_POSTACUTE] = d->postacute;
 }
 
+/* Concentration index of a rate over the five quintiles (ranked 1 = least .. 5 = most
+ * deprived), grouped data: C = 2 / mu * sum_q w_q (y_q - mu) (R_q - 1/2), with w_q the
+ * quintile's share of person-years, R_q its fractional rank (midpoint of its cumulative
+ * share) and mu the overall mean. NaN without exposure or with a zero mean. */
+double outc_concentration_index(const double y[5], const double w[5])
+{
+    double tot = 0.0, mu = 0.0;
+    for (int q = 0; q < 5; q++)
+        tot += w[q];
+    if (!(tot > 0.0))
+        return NAN;
+    for (int q = 0; q < 5; q++)
+        mu += w[q] / tot * y[q];
+    if (mu == 0.0 || !isfinite(mu))
+        return NAN;
+    double c = 0.0, cum = 0.0;
+    for (int q = 0; q < 5; q++) {
+        double share = w[q] / tot, rank = cum + share / 2.0;
+        c += share * (y[q] - mu) * (rank - 0.5);
+        cum += share;
+    }
+    return 2.0 / mu * c;
+}
+
+/* The equity columns: outcomes by deprivation quintile from the persons' own totals. */
+static void equity_outcomes(const struct model *m, double *row)
+{
+    double ly[5] = {0}, qaly[5] = {0}, gp[5] = {0}, adm[5] = {0};
+    for (uint32_t id = 0; id < m->n_persons; id++) {
+        const struct person *p = &m->persons[id];
+        int q = p->deprivation - 1;
+        ly[q] += pop_life_years(m, p);
+        qaly[q] += p->qaly;
+        gp[q] += p->count[POP_GP_VISITS];
+        adm[q] += p->count[POP_ADMISSIONS];
+    }
+    double qrate[5], unmet[5];
+    for (int q = 0; q < 5; q++) {
+        qrate[q] = ratio(qaly[q], ly[q]);
+        unmet[q] = ratio(m->care.tally.forgone_q[q], ly[q]);
+    }
+    row[OUTC_QALY_RATE_Q1] = qrate[0];
+    row[OUTC_QALY_RATE_Q5] = qrate[4];
+    row[OUTC_QALY_CONCENTRATION] = outc_concentration_index(qrate, ly);
+    row[OUTC_GP_VISITS_Q1] = ratio(gp[0], ly[0]);
+    row[OUTC_GP_VISITS_Q5] = ratio(gp[4], ly[4]);
+    row[OUTC_ADMISSIONS_Q1] = 1000.0 * ratio(adm[0], ly[0]);
+    row[OUTC_ADMISSIONS_Q5] = 1000.0 * ratio(adm[4], ly[4]);
+    row[OUTC_FORGONE_Q1] = 1000.0 * unmet[0];
+    row[OUTC_FORGONE_Q5] = 1000.0 * unmet[4];
+    row[OUTC_UNMET_CONCENTRATION] = outc_concentration_index(unmet, ly);
+}
+
 int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err)
 {
     for (int i = 0; i < OUTC_COUNT; i++)
@@ -343,6 +421,7 @@ int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *
     row[OUTC_MULTIMORBIDITY_65PLUS] = pop_census_share(census, POP_MM2, 65, POP_AGES + 1, -1,
                                                        0, NULL);
     care_outcomes(m, row, py);
+    equity_outcomes(m, row);
     for (int c = 0; c < DIS_COUNT; c++)
         row[OUTC_ONSET_FIRST + c] = m->tally.onsets[c] * per_1000;
     free(census);

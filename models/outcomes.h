@@ -87,6 +87,17 @@ enum outc_column {
     OUTC_DECISION_LOS,           /* length-of-stay multiplier */
     OUTC_DECISION_ADMISSION,     /* ED admission propensity multiplier */
     OUTC_DECISION_POSTACUTE,     /* post-acute discharge multiplier */
+    OUTC_QALY_RATE_Q1,           /* QALYs per life-year, least deprived quintile */
+    OUTC_QALY_RATE_Q5,           /* ... most deprived quintile */
+    OUTC_QALY_CONCENTRATION,     /* concentration index of QALYs per life-year over
+                                  * deprivation (ranked least to most deprived) */
+    OUTC_GP_VISITS_Q1,           /* GP visits per person-year, least deprived */
+    OUTC_GP_VISITS_Q5,           /* ... most deprived */
+    OUTC_ADMISSIONS_Q1,          /* admissions per 1000 person-years, least deprived */
+    OUTC_ADMISSIONS_Q5,          /* ... most deprived */
+    OUTC_FORGONE_Q1,             /* forgone needs per 1000 person-years, least deprived */
+    OUTC_FORGONE_Q5,             /* ... most deprived */
+    OUTC_UNMET_CONCENTRATION,    /* concentration index of forgone needs per person-year */
     OUTC_ONSET_FIRST,            /* + enum dis_condition: onsets per 1000 person-years */
     OUTC_COUNT = OUTC_ONSET_FIRST + DIS_COUNT
 };
@@ -114,5 +125,10 @@ int outc_column_info(int col, struct outc_info *info, struct sim_err *err);
  * returns SIM_ESTATE naming the one violated. Returns SIM_ESTATE for a model that has not
  * finished, SIM_ENOMEM when out of memory; the row is then all NaN. */
 int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err);
+
+/* Concentration index of a rate y over the five deprivation quintiles (1 least .. 5 most
+ * deprived) with group weights w (person-years), grouped-data formula; NaN without weight
+ * or with a zero mean. Negative when y is higher among the less deprived. */
+double outc_concentration_index(const double y[5], const double w[5]);
 
 #endif

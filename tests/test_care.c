@@ -140,6 +140,43 @@ static void test_unplanned_admission_odds_rise_steeply_with_conditions(void **st
     check_band("admission odds ratio, 4+ vs 0 conditions", odds4 / odds0, 3.0, 15.0);
 }
 
+static void test_concentration_index_matches_the_grouped_formula(void **state)
+{
+    (void)state;
+    /* y = 1..5 over equal quintiles: mean 3, fractional ranks 0.1 .. 0.9,
+     * C = 2/3 x 0.2 x (0.8 + 0.2 + 0 + 0.2 + 0.8) = 0.26667; equal rates give 0; reversed
+     * rates give the negative; unequal weights shift the ranks. */
+    const double up[5] = {1, 2, 3, 4, 5}, down[5] = {5, 4, 3, 2, 1}, flat[5] = {2, 2, 2, 2, 2};
+    const double w[5] = {1, 1, 1, 1, 1}, none[5] = {0, 0, 0, 0, 0};
+    assert_near(outc_concentration_index(up, w), 0.8 / 3.0, 1e-12);
+    assert_near(outc_concentration_index(down, w), -0.8 / 3.0, 1e-12);
+    assert_near(outc_concentration_index(flat, w), 0.0, 1e-15);
+    assert_true(isnan(outc_concentration_index(up, none)));
+    /* Weights 4:1:1:1:1 on y = [0,1,1,1,1]: mean 0.5; shares 0.5, 0.125 x 4; ranks 0.25,
+     * 0.5625, 0.6875, 0.8125, 0.9375; C = 4 x [0.5 (-0.5)(-0.25) + 0.125 x 0.5 x (0.0625
+     * + 0.1875 + 0.3125 + 0.4375)] = 4 x (0.0625 + 0.0625) = 0.5. */
+    const double y2[5] = {0, 1, 1, 1, 1}, w2[5] = {4, 1, 1, 1, 1};
+    assert_near(outc_concentration_index(y2, w2), 0.5, 1e-12);
+}
+
+static void test_deprivation_gradients_have_the_evidence_direction(void **state)
+{
+    (void)state;
+    /* evidence.md: onset 10-15 years earlier in the most deprived quintile (Barnett 2012);
+     * the most deprived forgo more care (lower activation). So QALYs per life-year are
+     * concentrated among the less deprived (index < 0), forgone care among the more
+     * deprived (index > 0), and the most deprived use more GP care. */
+    const double *row = base()->row;
+    print_message("QALY/LY q1 %.4f q5 %.4f CI %.4f; forgone q1 %.0f q5 %.0f CI %.4f\n",
+                  row[OUTC_QALY_RATE_Q1], row[OUTC_QALY_RATE_Q5], row[OUTC_QALY_CONCENTRATION],
+                  row[OUTC_FORGONE_Q1], row[OUTC_FORGONE_Q5], row[OUTC_UNMET_CONCENTRATION]);
+    assert_true(row[OUTC_QALY_RATE_Q5] < row[OUTC_QALY_RATE_Q1]);
+    assert_true(row[OUTC_QALY_CONCENTRATION] < 0.0);
+    assert_true(row[OUTC_FORGONE_Q5] > 1.2 * row[OUTC_FORGONE_Q1]);
+    assert_true(row[OUTC_UNMET_CONCENTRATION] > 0.0);
+    assert_true(row[OUTC_GP_VISITS_Q5] > row[OUTC_GP_VISITS_Q1]);
+}
+
 /* ---- Exact bookkeeping ----------------------------------------------------------------------- */
 
 static void test_money_is_conserved_to_the_cent_with_copayments(void **state)
@@ -344,6 +381,8 @@ int main(void)
         cmocka_unit_test(test_hospital_activity_matches_the_evidence),
         cmocka_unit_test(test_referrals_and_multimorbid_use_match_the_evidence),
         cmocka_unit_test(test_unplanned_admission_odds_rise_steeply_with_conditions),
+        cmocka_unit_test(test_concentration_index_matches_the_grouped_formula),
+        cmocka_unit_test(test_deprivation_gradients_have_the_evidence_direction),
         cmocka_unit_test(test_money_is_conserved_to_the_cent_with_copayments),
         cmocka_unit_test(test_many_deaths_in_hospital_leave_no_event_for_the_dead),
         cmocka_unit_test(test_beds_obey_littles_law),
