@@ -119,7 +119,10 @@ bench: $(BUILD)/simbench $(BUILD)/modelbench
 demo: $(BUILD)/clinic $(BUILD)/caresim
 	$(Q)$(BUILD)/clinic
 	@echo
-	$(Q)$(BUILD)/caresim run scenarios/base.cfg -r 5
+	$(Q)$(BUILD)/caresim run scenarios/base.cfg -r 5 -j 2
+	@echo
+	$(Q)$(BUILD)/caresim compare scenarios/base.cfg scenarios/gatekeeping.cfg \
+	    scenarios/capitation.cfg scenarios/integrated_care.cfg -r 5 -j 2
 
 # docs/parameters.md is generated from the scenario key table (models/params.c); a test
 # fails when the committed file is out of date.

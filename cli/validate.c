@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/runner.h"
 #include "models/params.h"
 
 void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out)
@@ -92,11 +93,14 @@ int cli_validate(int argc, char **argv)
         fprintf(stderr, "caresim validate: missing scenario file\n");
         goto usage;
     }
-    struct sim_cfg *cfg = cli_load_scenario(path, sets, nsets, stderr);
-    if (cfg) {
-        rc = sim_cfg_print(cfg, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
-        sim_cfg_destroy(cfg);
-    }
+    /* Loaded as run loads it, so a reform.scenario file is checked too. */
+    struct cli_scenario sc;
+    rc = cli_scenario_load(&sc, "validate", path, sets, nsets);
+    if (rc == CLI_EXIT_OK)
+        rc = sim_cfg_print(sc.cfg, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    if (rc == CLI_EXIT_OK && sc.reform_cfg)
+        printf("reform.scenario: %s is valid\n", sc.par.reform.scenario);
+    cli_scenario_fini(&sc);
     goto out;
 usage:
     validate_usage(stderr);

@@ -159,6 +159,8 @@ static const struct {
                                  "hospitals' propensity to admit from the ED"},
     [OUTC_DECISION_POSTACUTE] = {"decision_postacute", "multiplier",
                                  "hospitals' propensity to discharge to post-acute care"},
+    [OUTC_DECISION_CONTROL] = {"decision_control_effort", "multiplier",
+                               "GPs' effort to bring a condition under control at a visit"},
     [OUTC_QALY_RATE_Q1] = {"qalys_per_life_year_q1", "QALYs/year",
                            "QALYs per life-year in the window, least deprived quintile"},
     [OUTC_QALY_RATE_Q5] = {"qalys_per_life_year_q5", "QALYs/year",
@@ -316,6 +318,7 @@ static void care_outcomes(const struct model *m, double *row, double py)
     row[OUTC_DECISION_LOS] = d->los;
     row[OUTC_DECISION_ADMISSION] = d->admission;
     row[OUTC_DECISION_POSTACUTE] = d->postacute;
+    row[OUTC_DECISION_CONTROL] = d->control;
 }
 
 /* Concentration index of a rate over the five quintiles (ranked 1 = least .. 5 = most

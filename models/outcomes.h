@@ -87,6 +87,7 @@ enum outc_column {
     OUTC_DECISION_LOS,           /* length-of-stay multiplier */
     OUTC_DECISION_ADMISSION,     /* ED admission propensity multiplier */
     OUTC_DECISION_POSTACUTE,     /* post-acute discharge multiplier */
+    OUTC_DECISION_CONTROL,       /* GP control effort multiplier */
     OUTC_QALY_RATE_Q1,           /* QALYs per life-year, least deprived quintile */
     OUTC_QALY_RATE_Q5,           /* ... most deprived quintile */
     OUTC_QALY_CONCENTRATION,     /* concentration index of QALYs per life-year over
