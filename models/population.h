@@ -66,6 +66,7 @@ enum pop_counter {
  * stays are held by few persons at a time). No random stream state is kept: every draw
  * has a fixed place in a keyed stream. */
 struct person {
+    /* Hot: what drawing and handling a personal event reads (the first 112 bytes). */
     double birth_day;           /* day of birth relative to the run start (negative for
                                  * persons alive at the start) */
     double last_day;            /* day up to which the death clock and outcomes are
@@ -77,6 +78,27 @@ struct person {
                                  * day (disease.c) */
     sim_handle next_event;      /* the pending MODEL_EV_PERSON event, SIM_HANDLE_NONE while
                                  * it is being handled and after death */
+    float clock[DIS_NCLOCKS];   /* unit-exponential hazard left on each clock (disease.h) */
+    float mort_acute;           /* acute-event mortality multiplier, 1 = none
+                                 * (dis_set_acute_mortality) */
+    float review_day;           /* day of the next routine GP review; +infinity when none */
+    float discharge_day;        /* day of the last hospital discharge, or the start of the
+                                 * current stay; -infinity when none */
+    uint32_t severity;          /* 2 bits per condition: severity level - 1 (0..3) */
+    uint16_t conds;             /* set of present conditions, bit c = enum dis_condition */
+    uint16_t controlled;        /* subset of conds that is controlled */
+    uint8_t deprivation;        /* deprivation quintile 1 (least) .. 5 (most deprived) */
+    uint8_t activation;         /* patient activation level 1 (lowest) .. 4 */
+    uint8_t flags;              /* POP_FEMALE, POP_RURAL, POP_ALIVE, ... (above) */
+    uint8_t next_cand;          /* what the pending event is for (DIS_CAND_* or condition) */
+    uint8_t stay;               /* condition and flags of the current or last stay
+                                 * (POP_STAY_*) */
+    /* Warm: first-year mortality, the care pathway, outcomes. */
+    float onset_day[DIS_COUNT]; /* day each present condition was diagnosed (negative:
+                                 * before the run); +infinity while absent */
+    uint32_t practice;          /* index of the registered general practice */
+    uint32_t ndraw;             /* uniforms used so far from the person's care stream
+                                 * (pop_draw) */
     sim_handle gp_event;        /* pending GP appointment, or discharge while in hospital
                                  * (care.h); SIM_HANDLE_NONE when none */
     sim_handle op_event;        /* pending specialist appointment; SIM_HANDLE_NONE when none */
@@ -89,27 +111,8 @@ struct person {
                                  * follow from birth and death: pop_life_years() */
     double qaly;                /* QALYs in the recording window */
     double qaly_disc;           /* the same, discounted */
-    float clock[DIS_NCLOCKS];   /* unit-exponential hazard left on each clock (disease.h) */
-    float onset_day[DIS_COUNT]; /* day each present condition was diagnosed (negative:
-                                 * before the run); +infinity while absent */
-    float mort_acute;           /* acute-event mortality multiplier, 1 = none
-                                 * (dis_set_acute_mortality) */
-    float review_day;           /* day of the next routine GP review; +infinity when none */
-    float discharge_day;        /* day of the last hospital discharge; -infinity when none */
-    uint32_t ndraw;             /* uniforms used so far from the person's care stream
-                                 * (pop_draw) */
-    uint32_t practice;          /* index of the registered general practice */
-    uint16_t conds;             /* set of present conditions, bit c = enum dis_condition */
-    uint16_t controlled;        /* subset of conds that is controlled */
-    uint32_t severity;          /* 2 bits per condition: severity level - 1 (0..3) */
     uint16_t count[POP_NCOUNTERS]; /* events in the recording window (enum pop_counter),
                                     * saturating at 65535 */
-    uint8_t deprivation;        /* deprivation quintile 1 (least) .. 5 (most deprived) */
-    uint8_t activation;         /* patient activation level 1 (lowest) .. 4 */
-    uint8_t flags;              /* POP_FEMALE, POP_RURAL, POP_ALIVE */
-    uint8_t next_cand;          /* what the pending event is for (DIS_CAND_* or condition) */
-    uint8_t stay;               /* while in hospital: condition of the stay (CARE_OTHER for
-                                 * other need) | POP_STAY_ELECTIVE */
 };
 
 /* Severity level (1-4) of condition c; meaningful only while c is present. */
