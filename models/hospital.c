@@ -325,10 +325,13 @@ int care_list_elective(struct model *m, uint32_t id, int cond)
 }
 
 /* Drops entries of persons no longer listed (died) from the head of the list. */
+#define LIST_TAKEN UINT32_MAX /* care_listing.person of an entry admitted from mid-list */
+#define LIST_SCAN 64          /* entries a morning looks past patients in an emergency stay */
+
 static void skip_unlisted(struct model *m, struct care_hospital *ho)
 {
-    while (ho->list_len &&
-           !(m->persons[ho->list[ho->list_head].person].flags & POP_LISTED)) {
+    while (ho->list_len && (ho->list[ho->list_head].person == LIST_TAKEN ||
+                            !(m->persons[ho->list[ho->list_head].person].flags & POP_LISTED))) {
         ho->list_head = (ho->list_head + 1) % ho->list_cap;
         ho->list_len--;
     }
@@ -342,14 +345,17 @@ int care_hospital_day(struct model *m, uint32_t h)
     int due = (int)ho->elective_carry;
     ho->elective_carry -= due;
     uint32_t reserve = (uint32_t)ceil(hp->elective_bed_buffer * ho->nbeds);
-    for (; due > 0; due--) {
-        skip_unlisted(m, ho);
-        if (!ho->list_len)
-            break;
-        struct care_listing e = ho->list[ho->list_head];
+    skip_unlisted(m, ho);
+    /* First come, first served; a patient in an emergency stay keeps their place and the
+     * next one is taken (looking at most LIST_SCAN entries down the list). */
+    for (uint32_t i = 0; due > 0 && i < ho->list_len && i < LIST_SCAN; i++) {
+        struct care_listing *slot = &ho->list[(ho->list_head + i) % ho->list_cap];
+        if (slot->person == LIST_TAKEN || !(m->persons[slot->person].flags & POP_LISTED))
+            continue;
+        struct care_listing e = *slot;
         struct person *p = &m->persons[e.person];
         if (p->flags & POP_IN_HOSPITAL)
-            break; /* in an emergency stay: keeps their place for tomorrow */
+            continue;
         const struct sim_queue *q = &ho->beds.q;
         if (q->waiting > 0 || q->busy + reserve >= ho->nbeds) {
             /* No bed to spare: today's remaining electives are cancelled. */
@@ -357,8 +363,8 @@ int care_hospital_day(struct model *m, uint32_t h)
                 m->care.tally.elective_cancelled += due;
             break;
         }
-        ho->list_head = (ho->list_head + 1) % ho->list_cap;
-        ho->list_len--;
+        due--;
+        slot->person = LIST_TAKEN;
         ho->listed--;
         p->flags &= (uint8_t)~POP_LISTED;
         if (care_in_window(m)) {
@@ -371,6 +377,7 @@ int care_hospital_day(struct model *m, uint32_t h)
         if (rc)
             return rc;
     }
+    skip_unlisted(m, ho);
     if (sim_schedule(&m->ctx, 1.0, MODEL_EV_HOSPITAL_DAY, 0, h) == SIM_HANDLE_NONE)
         return m->ctx.failed;
     return 0;

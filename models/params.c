@@ -147,7 +147,7 @@ static const double def_other_need[PARAMS_AGE_BANDS] = {
 static const double def_forgo[PARAMS_ACTIVATIONS] = {0.15, 0.10, 0.06, 0.04};
 /* Clinic capacity by specialty (calibrated, docs/model.md). */
 static const double def_op_capacity[PARAMS_SPECIALTIES] = {
-    50.0, 15.0, 12.0, 37.0, 24.0, 1650.0,
+    50.0, 15.0, 12.0, 37.0, 24.0, 1600.0,
 };
 
 /* Care pathways cover no condition at base. */
@@ -618,8 +618,8 @@ static const struct sim_cfg_key keys[] = {
         .desc = "Clinic attendances offered per 1000 persons per year by specialty "
                 "(cardiology, respiratory, endocrinology, mental_health, oncology, "
                 "general_medicine)",
-        .source = "calibrated: specialist waits of weeks at about 90% slot use "
-                  "(docs/model.md)",
+        .source = "calibrated: 90-95% of clinic slots used at base; waits of days (nearer "
+                  "full use they become unstable: no one leaves a list; docs/model.md)",
         SIM_CFG_FIELD(MP, outpatient.capacity_per_1000_year),
     },
     FKEY("outpatient.urgent_slot_share", "fraction", 0.15, "[0, 1)",
@@ -637,11 +637,11 @@ static const struct sim_cfg_key keys[] = {
          outpatient.control_probability,
          "Probability that a specialist visit brings the referred condition under control",
          SRC_ASSUMED),
-    FKEY("outpatient.other_elective_probability", "fraction", 0.11, "[0, 1]",
+    FKEY("outpatient.other_elective_probability", "fraction", 0.078, "[0, 1]",
          outpatient.other_elective_probability,
          "Probability that a first visit for other need lists an elective admission",
          "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
-    FKEY("hospital.beds_per_1000", "beds/1000", 2.95, "(0, 100]", hospital.beds_per_1000,
+    FKEY("hospital.beds_per_1000", "beds/1000", 3.0, "(0, 100]", hospital.beds_per_1000,
          "Acute beds per 1000 persons (the modelled conditions and other need)",
          "evidence.md: curative beds per 1000 4.3 (OECD average); England ~2.4 general and "
          "acute; calibrated so occupancy lands in evidence.md's 70-90% (docs/model.md)"),
@@ -673,7 +673,7 @@ static const struct sim_cfg_key keys[] = {
          SRC_ASSUMED),
     FKEY("hospital.elective_los_days", "days", 4.0, "[0.5, 100]",
          hospital.elective_los_days, "Mean stay of an elective admission", SRC_ASSUMED),
-    FKEY("hospital.elective_capacity_per_1000_year", "admissions/1000/year", 60.0,
+    FKEY("hospital.elective_capacity_per_1000_year", "admissions/1000/year", 62.0,
          "[0, 10000]", hospital.elective_capacity_per_1000_year,
          "Elective admissions the hospital schedules per 1000 persons per year",
          "calibrated to evidence.md: hospital discharges per 1000 146 (OECD 2023)"),
@@ -709,10 +709,11 @@ static const struct sim_cfg_key keys[] = {
          hospital.relapse_admit_probability,
          "Probability that a relapse seen at the ED is admitted (a readmission)",
          SRC_ASSUMED),
-    FKEY("hospital.admission_mortality_hr", "ratio", 6.0, "[1, 1000]",
+    FKEY("hospital.admission_mortality_hr", "ratio", 40.0, "[1, 1000]",
          hospital.admission_mortality_hr,
          "Mortality hazard ratio while in hospital after an emergency admission",
-         "modelling assumption: a few percent of emergency admissions end in death"),
+         "calibrated: about 2% of emergency admissions end in death in hospital (modelling "
+         "assumption; English figures are a few per cent)"),
     FKEY("hospital.progression_probability", "fraction", 0.15, "[0, 1]",
          hospital.progression_probability,
          "Probability that an emergency admission for an exacerbation raises the "

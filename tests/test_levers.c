@@ -113,20 +113,29 @@ static void test_pay_for_performance_lowers_avoidable_admissions_a_little(void *
     (void)state;
     /* evidence.md: UK QOF: ACSC admissions -2.7%, up to -8% for incentivised conditions
      * (Harrison et al. 2014). With a bonus of 30 per controlled condition, avoidable
-     * admissions must fall by 0.5-10% (paired; 60 000 persons over 5 years, ~6 500
-     * avoidable admissions an arm). */
-    const char *sets[] = {"payment.p4p_bonus=30"};
-    struct arm b, a;
-    run_arm(&b, 60000, 5.0, NULL, 0);
-    run_arm(&a, 60000, 5.0, sets, 1);
-    double r = a.row[OUTC_AVOIDABLE_ADMISSIONS] / b.row[OUTC_AVOIDABLE_ADMISSIONS] - 1.0;
-    print_message("avoidable admissions %.2f -> %.2f per 1000 (%+.1f%%)\n",
-                  b.row[OUTC_AVOIDABLE_ADMISSIONS], a.row[OUTC_AVOIDABLE_ADMISSIONS],
-                  100.0 * r);
+     * admissions summed over replications 0-3 (50 000 persons over 5 years each, ~5 000
+     * avoidable admissions an arm and replication) must fall by 0.5-10%: one replication
+     * alone is too noisy (its paired change ranged from 0 to -6% when this was set up), the
+     * sum of four has a standard error of about 1.5 points. QALYs rise in every
+     * replication (the paired change is precise). */
+    double sum_b = 0, sum_a = 0;
+    for (uint32_t r = 0; r < 4; r++) {
+        char seedrep[64];
+        snprintf(seedrep, sizeof seedrep, "run.seed=%u", 1 + r);
+        const char *bs[] = {seedrep}, *as[] = {seedrep, "payment.p4p_bonus=30"};
+        struct arm b, a;
+        run_arm(&b, 50000, 5.0, bs, 1);
+        run_arm(&a, 50000, 5.0, as, 2);
+        sum_b += b.row[OUTC_AVOIDABLE_ADMISSIONS];
+        sum_a += a.row[OUTC_AVOIDABLE_ADMISSIONS];
+        assert_true(a.row[OUTC_QALYS_DISC] > b.row[OUTC_QALYS_DISC]);
+        assert_true(a.row[OUTC_DECISION_CONTROL] > 1.0);
+        model_destroy(a.m);
+        model_destroy(b.m);
+    }
+    double r = sum_a / sum_b - 1.0;
+    print_message("avoidable admissions, sum of 4 replications: %+.1f%%\n", 100.0 * r);
     check_range("avoidable admissions change", r, -0.10, -0.005);
-    assert_true(a.row[OUTC_DECISION_REVIEW_UNC] > a.row[OUTC_DECISION_REVIEW]);
-    model_destroy(a.m);
-    model_destroy(b.m);
 }
 
 static void test_bundled_payment_cuts_post_acute_discharge_without_more_readmissions(void **state)
