@@ -282,7 +282,7 @@ int care_window_start(struct model *m)
     for (uint32_t h = 0; h < cr->n_hospitals; h++)
         if (sim_queue_reset_stats(&cr->hospitals[h].beds.q, now, NULL) != 0)
             return sim_err_set(&m->ctx.err, SIM_ESTATE, "care: window start out of order");
-    return 0;
+    return ser_snapshot(m);
 }
 
 int care_month(struct model *m)
@@ -290,6 +290,8 @@ int care_month(struct model *m)
     int rc = pay_month(m, m->care.month);
     if (!rc)
         rc = pol_month(m);
+    if (!rc)
+        rc = ser_snapshot(m);
     if (rc)
         return rc;
     m->care.month++;

@@ -178,6 +178,8 @@ void model_destroy(struct model *m)
     if (!m)
         return;
     care_fini(m);
+    free(m->series.snaps);
+    free(m->series.ledgers);
     free(m->reform_after);
     free(m->reform_before);
     sim_ctx_fini(&m->ctx);

@@ -24,6 +24,7 @@
 #include "models/payment.h"
 #include "models/policy.h"
 #include "models/reform.h"
+#include "models/series.h"
 #include "models/population.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
@@ -60,6 +61,14 @@ enum model_purpose {
     MODEL_PURPOSE_ONSET = 16,     /* + condition: severity, control, then the condition's
                                    * next clock, drawn at its diagnosis */
     MODEL_PURPOSE_FREE = 64       /* first purpose free for other modules */
+};
+
+/* Snapshots for the time series and the ledger by year (series.h). */
+struct model_series {
+    struct ser_snap *snaps;     /* window start, then each month's end */
+    uint32_t n, cap;
+    struct pay_ledger *ledgers; /* the ledger at the window start and each year's end */
+    uint32_t n_years, cap_years;
 };
 
 /* Counts over the whole run (warm-up included). */
@@ -111,6 +120,7 @@ struct model {
     struct care care;          /* practices, clinics, hospitals and care counts */
     struct pay_decisions decide; /* providers' decisions under the scenario's payment */
     struct pay_ledger ledger;  /* money flows of the recording window */
+    struct model_series series; /* monthly snapshots (series.h) */
     struct model_params *reform_after;  /* the reform's parameters (model_set_reform), or
                                          * NULL */
     struct model_params *reform_before; /* the parameters before it started */

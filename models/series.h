@@ -1,0 +1,140 @@
+/* models/series.h — the results of one replication beyond its outcome row: a monthly time
+ * series, outcomes by age band and deprivation quintile (equity), and the ledger of money
+ * flows by year, each as rows of doubles with named columns (like outcomes.h) for output/
+ * to write.
+ *
+ * Time series. At the start of the recording window and at the end of each of its months
+ * (the model's month events) the model keeps a snapshot of its cumulative counts, costs,
+ * money and bed integrals (ser_snapshot); a month's row is the difference of two snapshots,
+ * so every count in the series adds up exactly to the window's total. Months are of
+ * 365.25 / 12 days; a part-month at the end of the window is not a row.
+ *
+ * Groups. Persons' own window totals (life-years, QALYs, services, costs) grouped by their
+ * age band at the end of the window (or at death) and their deprivation quintile.
+ *
+ * Ledger. One row per year of the window and flow (payer, patient or provider -> provider,
+ * by mechanism) that moved money that year.
+ *
+ * Touches only the model it is given (ser_snapshot) or the rows it is given.
+ */
+#ifndef MODELS_SERIES_H
+#define MODELS_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/outcomes.h"
+#include "sim/err.h"
+
+struct model;
+
+/* ---- Monthly time series ---------------------------------------------------------------- */
+
+enum ser_column {
+    SER_REPLICATION,         /* replication index */
+    SER_MONTH,               /* month of the recording window, 1 .. */
+    SER_YEAR,                /* the month's end in years from the window start */
+    SER_PERSONS,             /* persons alive at the month's end */
+    SER_DEATHS,              /* deaths in the month */
+    SER_GP_VISITS,           /* GP consultations in the month */
+    SER_SPECIALIST_VISITS,   /* specialist attendances */
+    SER_ED_VISITS,           /* ED attendances */
+    SER_EMERGENCY_ADMISSIONS,
+    SER_ELECTIVE_ADMISSIONS,
+    SER_OCCUPIED_BEDS,       /* mean occupied beds over the month */
+    SER_BED_OCCUPANCY,       /* occupied / available bed-days over the month */
+    SER_BOARDING,            /* mean number boarding in the ED for a bed */
+    SER_WAIT_GP,             /* mean wait of GP bookings made in the month, days */
+    SER_WAIT_SPECIALIST,     /* mean wait of referrals booked in the month, days */
+    SER_ELECTIVE_LIST,       /* persons on elective lists at the month's end */
+    SER_COST_PRIMARY,        /* costs of the month by sector (enum pop_sector order) */
+    SER_COST_OUTPATIENT,
+    SER_COST_ED,
+    SER_COST_INPATIENT,
+    SER_COST_POSTACUTE,
+    SER_COST_OTHER,
+    SER_COST_TOTAL,
+    SER_SPEND_PAYER,         /* paid by the payer in the month */
+    SER_COUNT
+};
+
+/* One snapshot of the cumulative state (kept by the model). */
+struct ser_snap {
+    double day;               /* when */
+    double alive, deaths;     /* persons alive; deaths since the start of the run */
+    double gp_visits, op_visits, ed_visits, emergency, elective;
+    double gp_requests, gp_wait_days, op_referrals, op_wait_days;
+    double busy_days, bed_days, waiting_days; /* bed integrals since the window start */
+    double listed;            /* on elective lists now */
+    int64_t cost_cents[6];    /* by sector since the window start */
+    int64_t payer_cents;      /* paid by the payer since the window start */
+};
+
+/* Takes the snapshot of now (the window start, then each month's end). Returns 0 or
+ * SIM_ENOMEM. */
+int ser_snapshot(struct model *m);
+
+/* Months recorded so far. */
+uint32_t ser_months(const struct model *m);
+
+/* Column info (name, unit, description). Returns 0 or SIM_EINVAL. */
+int ser_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Fills ser_months(m) rows of SER_COUNT values. */
+void ser_fill(const struct model *m, uint32_t replication, double *rows);
+
+/* ---- By age band and deprivation quintile ------------------------------------------------ */
+
+enum grp_column {
+    GRP_REPLICATION,
+    GRP_AGE_LOWER,           /* lower limit of the age band, years (bands of params.h) */
+    GRP_QUINTILE,            /* deprivation quintile 1 (least) .. 5 (most deprived) */
+    GRP_PERSONS_END,         /* persons alive at the end in the group */
+    GRP_LIFE_YEARS,          /* life-years lived in the window */
+    GRP_DEATHS,              /* deaths in the window */
+    GRP_GP_VISITS,
+    GRP_SPECIALIST_VISITS,
+    GRP_ED_VISITS,
+    GRP_ADMISSIONS,
+    GRP_QALYS,
+    GRP_QALYS_PER_LIFE_YEAR,
+    GRP_GP_VISITS_PER_YEAR,  /* per life-year */
+    GRP_ADMISSIONS_PER_1000, /* per 1000 life-years */
+    GRP_COST_TOTAL,
+    GRP_COST_PER_YEAR,       /* per life-year */
+    GRP_COUNT
+};
+
+#define GRP_ROWS (9 * 5) /* age bands x quintiles */
+
+int grp_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Fills GRP_ROWS rows of GRP_COUNT values (band-major). */
+void grp_fill(const struct model *m, uint32_t replication, double *rows);
+
+/* ---- Ledger by year ----------------------------------------------------------------------- */
+
+enum led_column {
+    LED_REPLICATION,
+    LED_YEAR,      /* year of the window, 1 .. (a part-year at the end counts as a year) */
+    LED_FROM,      /* enum pay_party of the sender */
+    LED_TO,        /* enum pay_party of the receiver */
+    LED_MECHANISM, /* enum pay_mechanism */
+    LED_AMOUNT,    /* currency */
+    LED_COUNT
+};
+
+int led_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Rows (non-zero flows by year) of the model's ledger. */
+size_t led_rows(const struct model *m);
+
+/* Fills led_rows(m) rows of LED_COUNT values, by year, sender, receiver, mechanism. */
+void led_fill(const struct model *m, uint32_t replication, double *rows);
+
+/* Names of the codes in LED_FROM, LED_TO ("payer", "patient", "gp", ...) and
+ * LED_MECHANISM ("fee", "capitation", ...); NULL for a bad code. */
+const char *led_party_name(int party);
+const char *led_mechanism_name(int mechanism);
+
+#endif
