@@ -861,6 +861,52 @@ int out_writer_add_group(struct out_writer *w, const char *group_path, const str
     return rc;
 }
 
+/* ---- Attributes of existing objects ------------------------------------------------------- */
+
+int out_writer_add_attr_strings(struct out_writer *w, const char *object_path, const char *name,
+                                const char *const *values, size_t n, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc < 0)
+        return rc;
+    if (!group_path_ok(object_path))
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: object path '%s' is not an absolute path like "
+                           "/scenarios/base/ledger",
+                           w->target, object_path ? object_path : "(null)");
+    if (!name || !name[0])
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: attribute without a name",
+                           w->target, object_path);
+    if (n == 0 || !values)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: attribute '%s' has no values",
+                           w->target, object_path, name);
+    char why[OUT_H5_WHY_MAX] = "";
+    int e = out_h5_path_exists(w->file, object_path, why);
+    if (e < 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", w->target, object_path,
+                           why);
+    if (e == 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: no object %s", w->target,
+                           object_path);
+    hid_t o = H5Oopen(w->file, object_path, H5P_DEFAULT);
+    rc = -1;
+    if (o < 0)
+        out_h5_capture(why);
+    else {
+        rc = out_h5_attr_strv(o, name, values, n, why);
+        if (H5Oclose(o) < 0) {
+            out_h5_capture(why);
+            rc = -1;
+        }
+    }
+    if (rc < 0) {
+        char what[64 + OUT_H5_WHY_MAX];
+        snprintf(what, sizeof what, "attribute '%s' of %s", name, object_path);
+        rc = write_failed(w, err, what, why);
+    }
+    return rc;
+}
+
 int out_writer_set_partial(struct out_writer *w, int partial, struct sim_err *err)
 {
     int rc = check_open(w, err);

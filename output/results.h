@@ -160,6 +160,13 @@ struct out_attr {
 int out_writer_add_group(struct out_writer *w, const char *group_path, const struct out_attr *attrs,
                          size_t n_attrs, struct sim_err *err);
 
+/* Writes the attribute `name` of the existing object (group or dataset) at the absolute
+ * object_path as an array of n >= 1 strings (fixed-length UTF-8, a NULL entry as ""),
+ * replacing one of that name: e.g. the names of the codes a table's column holds, indexed
+ * by code. SIM_EINVAL (nothing written) for a missing object, an empty name or no values. */
+int out_writer_add_attr_strings(struct out_writer *w, const char *object_path, const char *name,
+                                const char *const *values, size_t n, struct sim_err *err);
+
 /* Sets the root attribute `partial` (1: the run stopped early, e.g. interrupted, and the
  * file holds what was finished; 0: complete). */
 int out_writer_set_partial(struct out_writer *w, int partial, struct sim_err *err);
@@ -257,6 +264,25 @@ int out_file_read_attr_text(struct out_file *f, const char *object_path, const c
                             char **text, struct sim_err *err);
 int out_file_read_attr_number(struct out_file *f, const char *object_path, const char *name,
                               double *value, struct sim_err *err);
+
+/* Reads attribute `name` of the object at object_path holding an array of strings (or a
+ * single string: one entry) as a NULL-terminated array (one allocation: release with
+ * free()); *count (may be NULL) gets the number. SIM_EINVAL when the object or attribute
+ * is missing or not made of strings. */
+int out_file_read_attr_strings(struct out_file *f, const char *object_path, const char *name,
+                               char ***values, size_t *count, struct sim_err *err);
+
+/* Names of the datasets directly under group_path ("/scenarios/base": config,
+ * replications, summary, timeseries ...), in the order they were written when the file
+ * tracks it (caresim's files do), by name otherwise; as out_file_list_scenarios. A missing
+ * group_path gives an empty array. */
+int out_file_list_datasets(struct out_file *f, const char *group_path, char ***names,
+                           size_t *count, struct sim_err *err);
+
+/* Number of rows of the table at dataset_path, without reading them. SIM_EINVAL when it is
+ * missing or not a one-dimensional table. */
+int out_file_table_rows(struct out_file *f, const char *dataset_path, size_t *n_rows,
+                        struct sim_err *err);
 
 /* Reads the summary table at dataset_path (e.g. "/scenarios/base/summary"). Release with
  * out_summary_destroy(). */

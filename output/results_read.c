@@ -871,6 +871,83 @@ int out_file_read_attr_number(struct out_file *f, const char *object_path, const
     return read_attr(f, object_path, name, NULL, value, err);
 }
 
+/* Packs n strings into one allocation: a NULL-terminated array followed by the text. */
+static char **pack_strings(char **v, size_t n)
+{
+    size_t total = (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+        total += strlen(v[i]) + 1;
+    char **out = malloc(total);
+    if (!out)
+        return NULL;
+    char *at = (char *)(out + n + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = put_str(&at, v[i]);
+    out[n] = NULL;
+    return out;
+}
+
+int out_file_read_attr_strings(struct out_file *f, const char *object_path, const char *name,
+                               char ***values, size_t *count, struct sim_err *err)
+{
+    int rc = check_file(f, values, err);
+    if (rc < 0)
+        return rc;
+    *values = NULL;
+    if (!name || !name[0])
+        return sim_err_set(err, SIM_EINVAL, "results file %s: no attribute name given", f->path);
+    hid_t o = H5I_INVALID_HID;
+    if ((rc = open_object(f, object_path, &o, err)) < 0)
+        return rc;
+    char why[OUT_H5_WHY_MAX] = "";
+    char **v = NULL;
+    size_t n = 0;
+    htri_t e = H5Aexists(o, name);
+    hid_t a = e > 0 ? H5Aopen(o, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (e < 0 || (e > 0 && a < 0)) {
+        out_h5_capture(why);
+        rc = -1;
+    } else if (e == 0) {
+        rc = out_h5_why(why, "no attribute '%s'", name);
+    } else {
+        char inner[OUT_H5_WHY_MAX] = "";
+        rc = out_h5_read_strings(a, 1, 0, &v, &n, inner);
+        if (rc < 0)
+            out_h5_why(why, "attribute '%s': %s", name, inner);
+    }
+    if (a >= 0)
+        H5Aclose(a);
+    H5Oclose(o);
+    if (rc == 0 && !(*values = pack_strings(v, n)))
+        rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    else if (rc < 0)
+        rc = sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, object_path, why);
+    else if (count)
+        *count = n;
+    out_h5_free_strings(v, n);
+    return rc;
+}
+
+int out_file_table_rows(struct out_file *f, const char *dataset_path, size_t *n_rows,
+                        struct sim_err *err)
+{
+    int rc = check_file(f, n_rows, err);
+    if (rc < 0)
+        return rc;
+    *n_rows = 0;
+    hid_t d;
+    if ((rc = open_dataset(f, dataset_path, &d, err)) < 0)
+        return rc;
+    char why[OUT_H5_WHY_MAX] = "";
+    size_t n = 0;
+    rc = table_rows(f->file, d, &n, why);
+    H5Dclose(d);
+    if (rc < 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, dataset_path, why);
+    *n_rows = n;
+    return 0;
+}
+
 /* ---- Root attributes, scenarios, configs ---------------------------------------------------- */
 
 static const char *const info_names[] = {"caresim_version", "git_commit", "command_line", "created",
@@ -953,10 +1030,11 @@ static char *link_name(hid_t g, H5_index_t idx, hsize_t i, char *why)
     return name;
 }
 
-/* Collects the names of the subgroups of group_path in creation order when the file
- * tracks it (caresim's files do), by name otherwise. A missing group gives none. */
-static int group_names(hid_t file, const char *group_path, char ***names, size_t *count,
-                       char *why)
+/* Collects the names of the members of group_path of one kind (H5I_GROUP: subgroups,
+ * H5I_DATASET: datasets) in creation order when the file tracks it (caresim's files do),
+ * by name otherwise. A missing group gives none. */
+static int member_names(hid_t file, const char *group_path, H5I_type_t kind, char ***names,
+                        size_t *count, char *why)
 {
     *names = NULL;
     *count = 0;
@@ -989,8 +1067,8 @@ static int group_names(hid_t file, const char *group_path, char ***names, size_t
             break;
         }
         hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-        /* Anything but a group (a stray dataset, a dangling link) is left out. */
-        if (o >= 0 && H5Iget_type(o) == H5I_GROUP)
+        /* Anything of another kind (a stray dataset, a dangling link) is left out. */
+        if (o >= 0 && H5Iget_type(o) == kind)
             v[(*count)++] = name;
         else
             free(name);
@@ -1007,8 +1085,9 @@ static int group_names(hid_t file, const char *group_path, char ***names, size_t
     return 0;
 }
 
-int out_file_list_groups(struct out_file *f, const char *group_path, char ***out, size_t *count,
-                         struct sim_err *err)
+/* out_file_list_groups and out_file_list_datasets. */
+static int list_members(struct out_file *f, const char *group_path, H5I_type_t kind, char ***out,
+                        size_t *count, struct sim_err *err)
 {
     int rc = check_file(f, out, err);
     if (rc < 0)
@@ -1021,25 +1100,28 @@ int out_file_list_groups(struct out_file *f, const char *group_path, char ***out
     char why[OUT_H5_WHY_MAX] = "";
     char **names;
     size_t n;
-    if (group_names(f->file, group_path, &names, &n, why) < 0)
+    if (member_names(f->file, group_path, kind, &names, &n, why) < 0)
         return read_failed(f, err, group_path, why);
-    size_t total = (n + 1) * sizeof(char *);
-    for (size_t i = 0; i < n; i++)
-        total += strlen(names[i]) + 1;
-    char **v = malloc(total);
-    if (!v) {
-        out_h5_free_strings(names, n);
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    }
-    char *at = (char *)(v + n + 1);
-    for (size_t i = 0; i < n; i++)
-        v[i] = put_str(&at, names[i]);
-    v[n] = NULL;
+    char **v = pack_strings(names, n);
     out_h5_free_strings(names, n);
+    if (!v)
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
     *out = v;
     if (count)
         *count = n;
     return 0;
+}
+
+int out_file_list_groups(struct out_file *f, const char *group_path, char ***out, size_t *count,
+                         struct sim_err *err)
+{
+    return list_members(f, group_path, H5I_GROUP, out, count, err);
+}
+
+int out_file_list_datasets(struct out_file *f, const char *group_path, char ***out,
+                           size_t *count, struct sim_err *err)
+{
+    return list_members(f, group_path, H5I_DATASET, out, count, err);
 }
 
 int out_file_list_scenarios(struct out_file *f, char ***out, size_t *count, struct sim_err *err)
