@@ -27,24 +27,7 @@ struct run {
 static void run_scenario(struct run *r, int persons, double years, const char *const *extra,
                          size_t nextra)
 {
-    char pop[64], hor[64];
-    snprintf(pop, sizeof pop, "run.population=%d", persons);
-    snprintf(hor, sizeof hor, "run.horizon_years=%g", years);
-    const char *sets[24] = {pop, hor, "run.warmup_years=1"};
-    size_t n = 3;
-    for (size_t i = 0; i < nextra && n < 24; i++)
-        sets[n++] = extra[i];
-    struct model_params par;
-    testutil_default_params(&par, sets, n);
-    struct sim_err err;
-    sim_err_clear(&err);
-    r->m = model_create(&par, 0, &err);
-    if (!r->m)
-        fail_msg("model_create: %s", err.msg);
-    if (model_run(r->m, &err) != 0)
-        fail_msg("model_run: %s", err.msg);
-    if (outc_collect(r->m, r->row, &err) != 0)
-        fail_msg("outc_collect: %s", err.msg);
+    r->m = testutil_run_scenario(persons, years, extra, nextra, r->row);
 }
 
 static void check_band(const char *what, double v, double lo, double hi)

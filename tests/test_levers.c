@@ -28,22 +28,7 @@ struct arm {
 static void run_arm(struct arm *a, int persons, double years, const char *const *extra,
                     size_t nextra)
 {
-    char pop[64], hor[64];
-    snprintf(pop, sizeof pop, "run.population=%d", persons);
-    snprintf(hor, sizeof hor, "run.horizon_years=%g", years);
-    const char *sets[40] = {pop, hor, "run.warmup_years=1"};
-    size_t n = 3;
-    for (size_t i = 0; i < nextra && n < 40; i++)
-        sets[n++] = extra[i];
-    struct model_params par;
-    testutil_default_params(&par, sets, n);
-    struct sim_err err;
-    sim_err_clear(&err);
-    a->m = model_create(&par, 0, &err);
-    if (!a->m)
-        fail_msg("model_create: %s", err.msg);
-    if (model_run(a->m, &err) != 0 || outc_collect(a->m, a->row, &err) != 0)
-        fail_msg("run: %s", err.msg);
+    a->m = testutil_run_scenario(persons, years, extra, nextra, a->row);
 }
 
 /* The base arm, shared by the tests that compare against it. */

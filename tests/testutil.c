@@ -1,6 +1,8 @@
 /* tests/testutil.c — assertion helpers for the cmocka tests. */
 #include "testutil.h"
 
+#include "models/model.h"
+#include "models/outcomes.h"
 #include "models/params.h"
 #include "sim/config.h"
 
@@ -78,6 +80,28 @@ void testutil_default_params(struct model_params *par, const char *const *sets, 
     memset(par, 0, sizeof *par);
     assert_int_equal(sim_cfg_fill(cfg, par, sizeof *par, NULL), 0);
     sim_cfg_destroy(cfg);
+}
+
+struct model *testutil_run_scenario(int persons, double years, const char *const *extra,
+                                    size_t nextra, double *row)
+{
+    char pop[64], hor[64];
+    snprintf(pop, sizeof pop, "run.population=%d", persons);
+    snprintf(hor, sizeof hor, "run.horizon_years=%g", years);
+    const char *sets[35] = {pop, hor, "run.warmup_years=1"};
+    size_t n = 3;
+    for (size_t i = 0; i < nextra && n < sizeof sets / sizeof *sets; i++)
+        sets[n++] = extra[i];
+    struct model_params par;
+    testutil_default_params(&par, sets, n);
+    struct sim_err err;
+    sim_err_clear(&err);
+    struct model *m = model_create(&par, 0, &err);
+    if (!m)
+        fail_msg("model_create: %s", err.msg);
+    if (model_run(m, &err) != 0 || outc_collect(m, row, &err) != 0)
+        fail_msg("run: %s", err.msg);
+    return m;
 }
 
 void testutil_disease_only(struct model_params *par)

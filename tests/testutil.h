@@ -36,6 +36,14 @@ struct model_params;
  * the test on a bad override. */
 void testutil_default_params(struct model_params *par, const char *const *sets, size_t nsets);
 
+struct model;
+/* Creates and runs replication 0 of the default scenario with `persons` persons over
+ * `years` after a one-year warm-up, with the overrides extra[0..nextra-1] ("key=value",
+ * at most 32), and fills row (OUTC_COUNT values, models/outcomes.h). Fails the test on any
+ * error. The caller destroys the model. */
+struct model *testutil_run_scenario(int persons, double years, const char *const *extra,
+                                    size_t nextra, double *row);
+
 /* Turns off every way the care pathway acts on disease: no exacerbations, lapses or other
  * need, and visits that neither control nor refer. Reviews still take place (and cost),
  * but the persons' conditions, control and mortality follow the disease model alone: for
