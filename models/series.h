@@ -112,6 +112,42 @@ int grp_column_info(int col, struct outc_info *info, struct sim_err *err);
 /* Fills GRP_ROWS rows of GRP_COUNT values (band-major). */
 void grp_fill(const struct model *m, uint32_t replication, double *rows);
 
+/* ---- One row per person (optional: `caresim run --persons`) ------------------------------- */
+
+enum per_column {
+    PER_REPLICATION,
+    PER_ID,             /* person id (initial persons first, then newborns) */
+    PER_SEX,            /* 0 man, 1 woman */
+    PER_AGE_END,        /* age at the end of the run or at death, years */
+    PER_QUINTILE,       /* deprivation quintile 1 .. 5 */
+    PER_RURAL,          /* 1 rural, 0 urban */
+    PER_PRACTICE,       /* registered practice */
+    PER_ACTIVATION,     /* activation level 1 .. 4 */
+    PER_ALIVE,          /* 1 alive at the end */
+    PER_DEATH_YEAR,     /* years from the window start to death; NaN if alive */
+    PER_CONDITIONS,     /* bit set of present conditions (bit c: condition c of params.h) */
+    PER_N_CONDITIONS,   /* number of present conditions */
+    PER_UNCONTROLLED,   /* number of present conditions not controlled */
+    PER_LIFE_YEARS,     /* life-years in the window */
+    PER_QALYS,          /* QALYs in the window */
+    PER_QALYS_DISC,
+    PER_COST,           /* care costs in the window, currency */
+    PER_COST_DISC,
+    PER_GP_VISITS,
+    PER_SPECIALIST_VISITS,
+    PER_ED_VISITS,
+    PER_ADMISSIONS,
+    PER_COUNT
+};
+
+int per_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Rows: every person the run created (m->n_persons). */
+size_t per_rows(const struct model *m);
+
+/* Fills per_rows(m) rows of PER_COUNT values, by id. */
+void per_fill(const struct model *m, uint32_t replication, double *rows);
+
 /* ---- Ledger by year ----------------------------------------------------------------------- */
 
 enum led_column {
