@@ -265,6 +265,77 @@ void grp_fill(const struct model *m, uint32_t replication, double *rows)
         }
 }
 
+/* ---- Persons ---------------------------------------------------------------------------------- */
+
+static const struct col_text per_text[PER_COUNT] = {
+    [PER_REPLICATION] = {"replication", "index", "replication the row belongs to"},
+    [PER_ID] = {"person", "id", "person id: initial persons first, then newborns in order"},
+    [PER_SEX] = {"female", "0/1", "1 for a woman"},
+    [PER_AGE_END] = {"age_end", "years", "age at the end of the run or at death"},
+    [PER_QUINTILE] = {"deprivation_quintile", "quintile", "1 least .. 5 most deprived"},
+    [PER_RURAL] = {"rural", "0/1", "1 when living in a rural area"},
+    [PER_PRACTICE] = {"practice", "index", "registered general practice"},
+    [PER_ACTIVATION] = {"activation", "level", "patient activation 1 (lowest) .. 4"},
+    [PER_ALIVE] = {"alive", "0/1", "1 when alive at the end of the run"},
+    [PER_DEATH_YEAR] = {"death_year", "years",
+                        "time of death from the window start (negative: in the warm-up); NaN "
+                        "when alive"},
+    [PER_CONDITIONS] = {"conditions", "bit set",
+                        "present conditions: bit c set for condition c in the order "
+                        "hypertension, diabetes, chd, heart_failure, ckd, copd, depression, "
+                        "dementia, cancer"},
+    [PER_N_CONDITIONS] = {"n_conditions", "conditions", "number of present conditions"},
+    [PER_UNCONTROLLED] = {"n_uncontrolled", "conditions",
+                          "present conditions not controlled at the end"},
+    [PER_LIFE_YEARS] = {"life_years", "years", "life-years lived in the recording window"},
+    [PER_QALYS] = {"qalys", "QALYs", "QALYs in the window"},
+    [PER_QALYS_DISC] = {"qalys_disc", "QALYs", "QALYs in the window, discounted"},
+    [PER_COST] = {"cost", "currency", "care costs in the window, undiscounted"},
+    [PER_COST_DISC] = {"cost_disc", "currency", "care costs in the window, discounted"},
+    [PER_GP_VISITS] = {"gp_visits", "visits", "GP consultations in the window"},
+    [PER_SPECIALIST_VISITS] = {"specialist_visits", "visits", "specialist attendances"},
+    [PER_ED_VISITS] = {"ed_visits", "visits", "ED attendances"},
+    [PER_ADMISSIONS] = {"admissions", "admissions", "emergency and elective admissions"},
+};
+
+int per_column_info(int col, struct outc_info *info, struct sim_err *err)
+{
+    return column_info(per_text, PER_COUNT, col, info, err);
+}
+
+size_t per_rows(const struct model *m) { return m->n_persons; }
+
+void per_fill(const struct model *m, uint32_t replication, double *rows)
+{
+    for (uint32_t id = 0; id < m->n_persons; id++) {
+        const struct person *p = &m->persons[id];
+        double *r = rows + (size_t)id * PER_COUNT;
+        int alive = pop_alive(p);
+        r[PER_REPLICATION] = replication;
+        r[PER_ID] = id;
+        r[PER_SEX] = pop_sex(p);
+        r[PER_AGE_END] = pop_age(p, alive ? m->ctx.now : p->last_day);
+        r[PER_QUINTILE] = p->deprivation;
+        r[PER_RURAL] = (p->flags & POP_RURAL) != 0;
+        r[PER_PRACTICE] = p->practice;
+        r[PER_ACTIVATION] = p->activation;
+        r[PER_ALIVE] = alive;
+        r[PER_DEATH_YEAR] = alive ? NAN : (p->last_day - m->warmup_end_day) / DIS_YEAR_DAYS;
+        r[PER_CONDITIONS] = p->conds;
+        r[PER_N_CONDITIONS] = pop_ncond(p);
+        r[PER_UNCONTROLLED] = __builtin_popcount((unsigned)(p->conds & ~p->controlled));
+        r[PER_LIFE_YEARS] = pop_life_years(m, p);
+        r[PER_QALYS] = p->qaly;
+        r[PER_QALYS_DISC] = p->qaly_disc;
+        r[PER_COST] = (double)p->cost_cents / 100.0;
+        r[PER_COST_DISC] = p->cost_disc;
+        r[PER_GP_VISITS] = p->count[POP_GP_VISITS];
+        r[PER_SPECIALIST_VISITS] = p->count[POP_OUTPATIENT_VISITS];
+        r[PER_ED_VISITS] = p->count[POP_ED_VISITS];
+        r[PER_ADMISSIONS] = p->count[POP_ADMISSIONS];
+    }
+}
+
 /* ---- Ledger ---------------------------------------------------------------------------------- */
 
 /* Ledger at the end of year y (1 ..): a kept snapshot, or the current one for the last. */
