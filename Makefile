@@ -114,8 +114,10 @@ bench: $(BUILD)/simbench $(BUILD)/modelbench
 	$(Q)if [ -f $(REFBENCH_SRC) ]; then $(MAKE) --no-print-directory $(BUILD)/refbench; fi
 	$(Q)MODELBENCH=$(BUILD)/modelbench scripts/bench.sh $(BUILD)/simbench $(if $(wildcard $(REFBENCH_SRC)),$(BUILD)/refbench)
 
-# The worked example of the engine, then the base scenario of the health model as far as it
-# is built (population, disease, mortality): a summary table and results/base.h5.
+# The worked example of the engine, then the base scenario of the health model:
+# a summary table and results/base.h5; a
+# comparison of three reforms with the base (results/compare_base.h5) and its figures
+# (gnuplot) in results/plots/compare_base/.
 demo: $(BUILD)/clinic $(BUILD)/caresim
 	$(Q)$(BUILD)/clinic
 	@echo
@@ -123,6 +125,9 @@ demo: $(BUILD)/clinic $(BUILD)/caresim
 	@echo
 	$(Q)$(BUILD)/caresim compare scenarios/base.cfg scenarios/gatekeeping.cfg \
 	    scenarios/capitation.cfg scenarios/integrated_care.cfg -r 5 -j 2
+	@echo
+	$(Q)$(BUILD)/caresim plot results/compare_base.h5
+	@echo "plots: results/plots/compare_base/ (images, with each figure's data and gnuplot script)"
 
 # docs/parameters.md is generated from the scenario key table (models/params.c); a test
 # fails when the committed file is out of date.

@@ -30,7 +30,8 @@
     X(validate, "check a scenario file and print every resolved key with its origin")   \
     X(params, "print the parameter reference (--markdown: docs/parameters.md)")         \
     X(report, "print a results file's provenance and summary tables")                   \
-    X(export, "write every table of a results file as CSV (--csv DIR)")
+    X(export, "write every table of a results file as CSV (--csv DIR)")                 \
+    X(plot, "draw a results file's figures with gnuplot (data, scripts and images)")
 
 #define CLI_DECLARE_COMMAND(name, help) int cli_##name(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE_COMMAND)
@@ -46,7 +47,7 @@ struct sim_cfg *cli_load_scenario(const char *path, const char *const *sets, siz
                                   FILE *err);
 
 /* A results file opened for reading, with its provenance and scenario names (report,
- * export). */
+ * export, plot). */
 struct cli_results {
     struct out_file *file;
     struct out_info *info;  /* root attributes */
