@@ -1,7 +1,9 @@
 /* cli/export.c — `caresim export RESULTS.h5 --csv DIR`: writes every table of a results
- * file (docs/results.md) as CSV for spreadsheets and tools without HDF5: per scenario
- * <scenario>_replications.csv, <scenario>_summary.csv and <scenario>_config.cfg, and
- * provenance.csv (key,value).
+ * file's scenarios (docs/results.md) as CSV for spreadsheets and tools without HDF5: per
+ * scenario <scenario>_replications.csv, <scenario>_summary.csv, <scenario>_config.cfg and,
+ * when the file has them, <scenario>_timeseries.csv, <scenario>_by_group.csv and
+ * <scenario>_ledger.csv (with the names of the ledger's codes); and provenance.csv
+ * (key,value).
  *
  * CSV: RFC 4180 (comma-separated, CRLF-free "\n" line ends, a header row; a field holding a
  * comma, a double quote, CR or LF is quoted with quotes doubled). Numbers are printed with
@@ -251,11 +253,126 @@ static int write_config(const struct export_ctx *ctx, const char *scenario)
     return rc;
 }
 
+/* Whether /scenarios/<scenario> holds the dataset `name` (files written before a table
+ * existed do not): 1, 0, or a SIM_E* code. */
+static int has_dataset(const struct export_ctx *ctx, const char *scenario, const char *name)
+{
+    char group[1100];
+    snprintf(group, sizeof group, "/scenarios/%s", scenario);
+    char **names = NULL;
+    size_t n = 0;
+    int rc = out_file_list_datasets(ctx->file, group, &names, &n, ctx->err);
+    if (rc != 0)
+        return rc;
+    int found = 0;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(names[i], name) == 0;
+    free(names);
+    return found;
+}
+
+/* The name of code x among names (count of them), or "" when x is not one. */
+static const char *code_name(char **names, size_t count, double x)
+{
+    return names && x >= 0 && x < (double)count && x == floor(x) ? names[(size_t)x] : "";
+}
+
+/* <scenario>_<table>.csv: the columns of the table as they are (each row carries its own
+ * replication index). For the ledger, when the file names the codes, three more columns:
+ * from_name, to_name and mechanism_name. A table the file lacks is skipped. */
+static int write_plain_table(const struct export_ctx *ctx, const char *scenario,
+                             const char *table)
+{
+    int has = has_dataset(ctx, scenario, table);
+    if (has <= 0)
+        return has;
+    char dataset[1100], name[1100];
+    snprintf(dataset, sizeof dataset, "/scenarios/%s/%s", scenario, table);
+    snprintf(name, sizeof name, "%s_%s.csv", scenario, table);
+    struct out_table *t = NULL;
+    int rc = out_file_read_table(ctx->file, dataset, &t, ctx->err);
+    if (rc != 0)
+        return rc;
+    /* The ledger's codes: columns from, to, mechanism and the attributes naming them. */
+    char **parties = NULL, **mechanisms = NULL;
+    size_t n_parties = 0, n_mechanisms = 0;
+    long c_from = -1, c_to = -1, c_mech = -1;
+    if (strcmp(table, "ledger") == 0) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            if (!strcmp(t->cols[c].name, "from"))
+                c_from = (long)c;
+            else if (!strcmp(t->cols[c].name, "to"))
+                c_to = (long)c;
+            else if (!strcmp(t->cols[c].name, "mechanism"))
+                c_mech = (long)c;
+        }
+        struct sim_err ignored;
+        sim_err_clear(&ignored);
+        if (c_from < 0 || c_to < 0 || c_mech < 0 ||
+            out_file_read_attr_strings(ctx->file, dataset, "party_names", &parties, &n_parties,
+                                       &ignored) != 0 ||
+            out_file_read_attr_strings(ctx->file, dataset, "mechanism_names", &mechanisms,
+                                       &n_mechanisms, &ignored) != 0) {
+            free(parties);
+            parties = NULL;
+        }
+    }
+    struct export_file xf;
+    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            if (c > 0)
+                fputc(',', xf.fp);
+            csv_string(xf.fp, t->cols[c].name);
+        }
+        if (parties)
+            fputs(",from_name,to_name,mechanism_name", xf.fp);
+        fputc('\n', xf.fp);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            const double *v = t->values + r * t->n_cols;
+            for (size_t c = 0; c < t->n_cols; c++) {
+                if (c > 0)
+                    fputc(',', xf.fp);
+                csv_number(xf.fp, v[c]);
+            }
+            if (parties) {
+                fputc(',', xf.fp);
+                csv_string(xf.fp, code_name(parties, n_parties, v[c_from]));
+                fputc(',', xf.fp);
+                csv_string(xf.fp, code_name(parties, n_parties, v[c_to]));
+                fputc(',', xf.fp);
+                csv_string(xf.fp, code_name(mechanisms, n_mechanisms, v[c_mech]));
+            }
+            fputc('\n', xf.fp);
+        }
+        rc = xfile_commit(&xf, ctx->err);
+    }
+    xfile_fini(&xf);
+    free(parties);
+    free(mechanisms);
+    out_table_destroy(t);
+    return rc;
+}
+
+static int write_timeseries(const struct export_ctx *ctx, const char *scenario)
+{
+    return write_plain_table(ctx, scenario, "timeseries");
+}
+
+static int write_by_group(const struct export_ctx *ctx, const char *scenario)
+{
+    return write_plain_table(ctx, scenario, "by_group");
+}
+
+static int write_ledger(const struct export_ctx *ctx, const char *scenario)
+{
+    return write_plain_table(ctx, scenario, "ledger");
+}
+
 /* Every file of one scenario, in order. */
 static int (*const scenario_writers[])(const struct export_ctx *ctx, const char *scenario) = {
-    write_replications,
-    write_summary,
-    write_config,
+    write_replications, write_summary, write_config,
+    write_timeseries,   write_by_group, write_ledger,
 };
 
 /* ---- The directory ----------------------------------------------------------------------- */
@@ -306,10 +423,13 @@ static void export_usage(FILE *out)
             "Writes every table of a results file as CSV (RFC 4180, header row) into DIR,\n"
             "created if missing: per scenario <scenario>_replications.csv (a `replication`\n"
             "column 0..R-1, then one column per outcome), <scenario>_summary.csv (outcome,\n"
-            "unit, n, mean, sd, ci_low, ci_high) and <scenario>_config.cfg (the resolved\n"
-            "scenario), and provenance.csv (key,value). Numbers are written with 17\n"
-            "significant digits (they read back exactly); a missing value (NaN) is an empty\n"
-            "field. Existing files of those names are replaced.\n"
+            "unit, n, mean, sd, ci_low, ci_high), <scenario>_config.cfg (the resolved\n"
+            "scenario) and, when the file has them, <scenario>_timeseries.csv,\n"
+            "<scenario>_by_group.csv and <scenario>_ledger.csv (the tables' own columns; the\n"
+            "ledger also from_name, to_name, mechanism_name), and provenance.csv (key,value).\n"
+            "Numbers are written with 17 significant digits (they read back exactly); a\n"
+            "missing value (NaN) is an empty field. Existing files of those names are\n"
+            "replaced.\n"
             "\n"
             "      --csv DIR   output directory\n"
             "\n"
@@ -387,7 +507,8 @@ int cli_export(int argc, char **argv)
         for (size_t k = 0; k < sizeof scenario_writers / sizeof *scenario_writers; k++)
             if (scenario_writers[k](&ctx, res.names[i]) != 0)
                 goto fail;
-    printf("wrote provenance.csv and %zu scenario%s (replications, summary, config) to %s\n",
+    printf("wrote provenance.csv and %zu scenario%s (replications, summary, config and the "
+           "time series, groups and ledger the file has) to %s\n",
            res.count, res.count == 1 ? "" : "s", dir);
     rc = CLI_EXIT_OK;
     goto out;

@@ -1,6 +1,8 @@
 /* cli/report.c — `caresim report RESULTS.h5 [--scenario NAME]`: prints what a results file
  * (docs/results.md) holds — its provenance, then per scenario the tables a reader wants on
- * a terminal (today the summary: n, mean and 95% CI per outcome) as aligned text.
+ * a terminal (today the summary: n, mean and 95% CI per outcome) as aligned text, and the
+ * list of the scenario's tables with their numbers of rows (time series, groups and ledger
+ * are too long to print: `caresim export` writes them as CSV).
  *
  * Reads the results file through output/; writes only stdout (the report) and stderr
  * (problems). Every kind of table is one entry of report_tables[] below, so comparisons
@@ -175,12 +177,51 @@ out:
     return rc;
 }
 
+/* The scenario's tables (every dataset but config), in the order written, with rows. */
+static int report_table_list(const struct report_ctx *ctx)
+{
+    static const char *headers[] = {"table", "rows"};
+    static const int right[] = {0, 1};
+    char group[64 + 1024], dataset[64 + 2048];
+    snprintf(group, sizeof group, "/scenarios/%s", ctx->scenario);
+    char **names = NULL;
+    size_t n = 0, k = 0;
+    int rc = out_file_list_datasets(ctx->file, group, &names, &n, ctx->err);
+    if (rc != 0)
+        return rc;
+    struct report_grid g = {0};
+    if (grid_init(&g, 2, n, headers, right) != 0)
+        rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (strcmp(names[i], "config") == 0)
+            continue;
+        size_t rows = 0;
+        char cell[32];
+        snprintf(dataset, sizeof dataset, "%s/%s", group, names[i]);
+        if ((rc = out_file_table_rows(ctx->file, dataset, &rows, ctx->err)) != 0)
+            break;
+        snprintf(cell, sizeof cell, "%zu", rows);
+        if (grid_set(&g, k, 0, names[i]) || grid_set(&g, k, 1, cell))
+            rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+        k++;
+    }
+    if (rc == 0) {
+        g.n_rows = k; /* the cells of rows left out are NULL: grid_fini frees up to here */
+        fprintf(ctx->out, "  tables (caresim export writes them as CSV):\n");
+        grid_print(&g, "    ", ctx->out);
+    }
+    grid_fini(&g);
+    free(names);
+    return rc;
+}
+
 /* Every kind of table a scenario's report shows, in order. */
 static const struct {
     const char *name;                            /* for messages */
     int (*print)(const struct report_ctx *ctx);  /* prints it; 0 or a SIM_E* code */
 } report_tables[] = {
     {"summary", report_summary},
+    {"list of tables", report_table_list},
 };
 
 /* ---- Provenance -------------------------------------------------------------------------- */
@@ -222,7 +263,9 @@ static void report_usage(FILE *out)
             "usage: caresim report RESULTS.h5 [--scenario NAME]\n"
             "Prints a results file's provenance (version, commit, command line, seed, times,\n"
             "host, whether the run was partial) and, for every scenario or the one named, the\n"
-            "summary of its outcomes: n, mean and 95%% confidence interval for the mean.\n"
+            "summary of its outcomes: n, mean and 95%% confidence interval for the mean, and\n"
+            "the list of its tables (replications, summary, timeseries, by_group, ledger)\n"
+            "with their numbers of rows.\n"
             "\n"
             "  -s, --scenario NAME   report only this scenario\n"
             "\n"

@@ -1,11 +1,12 @@
 /* cli/runner.c — running scenarios for `caresim run` and `caresim compare` (cli/runner.h):
  * their shared options, loading, replications on threads, provenance, and writing a
- * scenario's part of the results file.
+ * scenario's part of the results file (outcomes, summary, time series, groups, ledger).
  *
  * Threads. The disease tables are built once per scenario and shared read-only; each
- * replication owns its model, writes only its own row of the outcomes, and keeps its error
- * to itself until a critical section. Rows are written after all replications end, in
- * replication order, so the file is bit for bit the same whatever the number of threads;
+ * replication owns its model, writes only its own row of the outcomes and its own slots of
+ * the further tables, and keeps its error to itself until a critical section. Rows are
+ * written after all replications end, in replication order, so the file is bit for bit the
+ * same whatever the number of threads;
  * after a failure the reported one is the failed replication of lowest index, so the
  * message is too.
  *
@@ -27,6 +28,8 @@
 
 #include "cli/cli.h"
 #include "models/model.h"
+#include "models/payment.h"
+#include "models/series.h"
 #include "output/results.h"
 #include "sim/config.h"
 #include "sim/err.h"
@@ -403,8 +406,18 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
     s->config_text = sim_cfg_text(s->cfg, SIM_CFG_WRITE_ORIGINS);
     if (s->config_text && s->reform_cfg && append_reform_text(s) != 0)
         s->config_text = NULL;
-    s->rows = calloc((size_t)s->reps * OUTC_COUNT, sizeof *s->rows);
-    if (!s->config_text || !s->rows) {
+    size_t reps = (size_t)s->reps;
+    s->rows = calloc(reps * OUTC_COUNT, sizeof *s->rows);
+    /* The model records a row per whole month of the horizon (months of 365.25 / 12 days);
+     * one more gives room for rounding at the last month's end. */
+    s->series_cap = (size_t)floor(s->par.run.horizon_years * 12.0 + 1e-6) + 1;
+    s->series = calloc(reps * s->series_cap * SER_COUNT, sizeof *s->series);
+    s->series_months = calloc(reps, sizeof *s->series_months);
+    s->groups = calloc(reps * GRP_ROWS * GRP_COUNT, sizeof *s->groups);
+    s->ledgers = calloc(reps, sizeof *s->ledgers);
+    s->ledger_counts = calloc(reps, sizeof *s->ledger_counts);
+    if (!s->config_text || !s->rows || !s->series || !s->series_months || !s->groups ||
+        !s->ledgers || !s->ledger_counts) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
         return CLI_EXIT_FAIL;
     }
@@ -416,6 +429,14 @@ void cli_scenario_fini(struct cli_scenario *s)
     sim_cfg_destroy(s->reform_cfg);
     dis_tables_destroy(s->tables);
     free(s->rows);
+    free(s->series);
+    free(s->series_months);
+    free(s->groups);
+    for (int r = 0; s->ledgers && r < s->reps; r++)
+        free(s->ledgers[r]);
+    free(s->ledgers);
+    free(s->ledger_counts);
+    free(s->ledger);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
     memset(s, 0, sizeof *s);
@@ -443,12 +464,64 @@ static void progress_clear(FILE *out)
 
 /* ---- Running ------------------------------------------------------------------------------- */
 
-/* Runs replication rep of the scenario on the shared tables and stores its outcomes in
- * row. Safe on any thread: touches only its own model, row and err. Returns 0, or the
- * SIM_E* code with err filled and *in_create set when the model could not be created. */
+/* Where one replication's results go: its own slots of the scenario's buffers. */
+struct rep_out {
+    double *row;         /* OUTC_COUNT outcome values */
+    double *series;      /* room for series_cap rows of SER_COUNT */
+    size_t series_cap;
+    uint32_t *months;    /* gets the rows of series filled */
+    double *groups;      /* GRP_ROWS rows of GRP_COUNT */
+    double **ledger;     /* gets its ledger rows (malloc'ed here; NULL when none) */
+    size_t *ledger_rows; /* and their number */
+};
+
+static struct rep_out rep_slots(struct cli_scenario *s, int r)
+{
+    size_t i = (size_t)r;
+    return (struct rep_out){
+        .row = s->rows + i * OUTC_COUNT,
+        .series = s->series + i * s->series_cap * SER_COUNT,
+        .series_cap = s->series_cap,
+        .months = &s->series_months[i],
+        .groups = s->groups + i * GRP_ROWS * GRP_COUNT,
+        .ledger = &s->ledgers[i],
+        .ledger_rows = &s->ledger_counts[i],
+    };
+}
+
+/* Copies the time series, the groups and the ledger of finished model m (replication rep)
+ * into out. */
+static int collect_tables(const struct model *m, int rep, const struct rep_out *out,
+                          struct sim_err *err)
+{
+    uint32_t months = ser_months(m);
+    if (months > out->series_cap)
+        return sim_err_set(err, SIM_ESTATE,
+                           "time series: %u months recorded where run.horizon_years = %g "
+                           "has room for %zu",
+                           (unsigned)months, m->par.run.horizon_years, out->series_cap);
+    ser_fill(m, (uint32_t)rep, out->series);
+    *out->months = months;
+    grp_fill(m, (uint32_t)rep, out->groups);
+    size_t n = led_rows(m);
+    double *l = NULL;
+    if (n > 0 && !(l = malloc(n * LED_COUNT * sizeof *l)))
+        return sim_err_set(err, SIM_ENOMEM, "ledger: out of memory");
+    if (n > 0)
+        led_fill(m, (uint32_t)rep, l);
+    free(*out->ledger);
+    *out->ledger = l;
+    *out->ledger_rows = n;
+    return 0;
+}
+
+/* Runs replication rep of the scenario on the shared tables and stores its outcomes and
+ * further tables in out. Safe on any thread: touches only its own model, slots and err.
+ * Returns 0, or the SIM_E* code with err filled and *in_create set when the model could not
+ * be created. */
 static int run_replication(const struct model_params *par, const struct model_params *reform,
-                           const struct dis_tables *tables, int rep, double *row, int *in_create,
-                           struct sim_err *err)
+                           const struct dis_tables *tables, int rep, const struct rep_out *out,
+                           int *in_create, struct sim_err *err)
 {
     *in_create = 0;
     struct model *m = model_create_shared(par, tables, (uint32_t)rep, err);
@@ -461,7 +534,8 @@ static int run_replication(const struct model_params *par, const struct model_pa
         return err && err->code ? err->code : SIM_ENOMEM;
     }
     int rc = model_run(m, err);
-    rc = rc ? rc : outc_collect(m, row, err);
+    rc = rc ? rc : outc_collect(m, out->row, err);
+    rc = rc ? rc : collect_tables(m, rep, out, err);
     model_destroy(m);
     return rc;
 }
@@ -491,15 +565,16 @@ static int report_failure(const struct run_failure *f, const char *cmd, const ch
     return CLI_EXIT_FAIL;
 }
 
-/* Runs replications 0 .. reps - 1 on `threads` threads into rows. Returns 0, or -1 with
+/* Runs replications 0 .. reps - 1 on `threads` threads into s. Returns 0, or -1 with
  * *fail describing the failed replication of lowest index. After a failure, the
  * replications above the lowest failed so far that have not started are skipped: fail->rep
  * only ever holds a failed index, so the lowest replication that fails is never skipped
  * and the one reported does not depend on timing. */
-static int run_all(const struct model_params *par, const struct model_params *reform,
-                   const struct dis_tables *tables, double *rows,
-                   int reps, int threads, int show, const char *label, struct run_failure *fail)
+static int run_all(struct cli_scenario *s, int threads, int show, const char *label,
+                   struct run_failure *fail)
 {
+    const struct model_params *reform = s->reform_cfg ? &s->reform_par : NULL;
+    int reps = s->reps;
     fail->rep = reps;
     fail->in_create = 0;
     sim_err_clear(&fail->err);
@@ -519,8 +594,8 @@ static int run_all(const struct model_params *par, const struct model_params *re
         struct sim_err e;
         int in_create;
         sim_err_clear(&e);
-        int rc = run_replication(par, reform, tables, r, rows + (size_t)r * OUTC_COUNT,
-                                 &in_create, &e);
+        struct rep_out out = rep_slots(s, r);
+        int rc = run_replication(&s->par, reform, s->tables, r, &out, &in_create, &e);
 #pragma omp critical(run_report)
         {
             if (rc && r < fail->rep) {
@@ -556,19 +631,98 @@ int cli_scenario_prepare(struct cli_scenario *s, const char *cmd)
     return CLI_EXIT_OK;
 }
 
+/* After a run: moves the months of every replication together (in replication order) at
+ * the start of s->series, and concatenates the replications' ledgers into s->ledger,
+ * freeing theirs. */
+static int gather_tables(struct cli_scenario *s, const char *cmd)
+{
+    size_t at = 0, n = 0;
+    for (int r = 0; r < s->reps; r++) {
+        size_t months = s->series_months[r];
+        memmove(s->series + at * SER_COUNT, s->series + (size_t)r * s->series_cap * SER_COUNT,
+                months * SER_COUNT * sizeof *s->series);
+        at += months;
+        n += s->ledger_counts[r];
+    }
+    s->series_rows = at;
+    free(s->ledger);
+    s->ledger = malloc((n ? n : 1) * LED_COUNT * sizeof *s->ledger);
+    s->ledger_rows = 0;
+    if (!s->ledger) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    for (int r = 0; r < s->reps; r++) {
+        size_t k = s->ledger_counts[r];
+        if (k > 0)
+            memcpy(s->ledger + s->ledger_rows * LED_COUNT, s->ledgers[r],
+                   k * LED_COUNT * sizeof *s->ledger);
+        s->ledger_rows += k;
+        free(s->ledgers[r]);
+        s->ledgers[r] = NULL;
+        s->ledger_counts[r] = 0;
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
                      const char *label)
 {
     int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
     struct run_failure fail;
-    if (rc == CLI_EXIT_OK &&
-        run_all(&s->par, s->reform_cfg ? &s->reform_par : NULL, s->tables, s->rows, s->reps,
-                threads, show, label, &fail) != 0)
+    if (rc == CLI_EXIT_OK && run_all(s, threads, show, label, &fail) != 0)
         rc = report_failure(&fail, cmd, s->path, label);
+    if (rc == CLI_EXIT_OK)
+        rc = gather_tables(s, cmd);
     return rc;
 }
 
 /* ---- Writing --------------------------------------------------------------------------------- */
+
+/* Writes <group>/<name>: n_rows rows of n_cols columns described by info_of (the
+ * models/series.h column tables). */
+static int write_rows(struct out_writer *w, const char *group, const char *name,
+                      const char *desc, int n_cols,
+                      int (*info_of)(int col, struct outc_info *info, struct sim_err *err),
+                      size_t n_rows, const double *values, struct sim_err *e)
+{
+    struct outc_info *info = calloc((size_t)n_cols, sizeof *info);
+    struct out_column *cols = calloc((size_t)n_cols, sizeof *cols);
+    int rc = info && cols ? 0 : sim_err_set(e, SIM_ENOMEM, "out of memory");
+    for (int c = 0; rc == 0 && c < n_cols; c++) {
+        rc = info_of(c, &info[c], e);
+        cols[c] = (struct out_column){info[c].name, info[c].unit, info[c].desc};
+    }
+    struct out_table t = {
+        .name = name,
+        .desc = desc,
+        .n_cols = (size_t)n_cols,
+        .cols = cols,
+        .n_rows = n_rows,
+        .values = values,
+    };
+    rc = rc ? rc : out_writer_add_table(w, group, &t, e);
+    free(cols);
+    free(info);
+    return rc;
+}
+
+/* The ledger's attributes party_names and mechanism_names: the names of the codes in its
+ * columns from, to (enum pay_party) and mechanism (enum pay_mechanism), indexed by code. */
+static int write_ledger_names(struct out_writer *w, const char *group, struct sim_err *e)
+{
+    char path[sizeof "/scenarios/" + PARAMS_NAME_MAX + sizeof "/ledger"];
+    snprintf(path, sizeof path, "%s/ledger", group);
+    const char *parties[PAY_NPARTIES], *mechanisms[PAY_NMECHANISMS];
+    for (int i = 0; i < PAY_NPARTIES; i++)
+        parties[i] = led_party_name(i);
+    for (int i = 0; i < PAY_NMECHANISMS; i++)
+        mechanisms[i] = led_mechanism_name(i);
+    int rc = out_writer_add_attr_strings(w, path, "party_names", parties, PAY_NPARTIES, e);
+    return rc ? rc
+              : out_writer_add_attr_strings(w, path, "mechanism_names", mechanisms,
+                                            PAY_NMECHANISMS, e);
+}
 
 int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                        const struct outc_info info[OUTC_COUNT], struct sim_err *e)
@@ -589,5 +743,24 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
     int rc = out_writer_add_scenario(w, s->par.name, s->config_text, e);
     rc = rc ? rc : out_writer_add_table(w, group, &t, e);
     rc = rc ? rc : out_writer_add_summary(w, group, &t, e);
+    rc = rc ? rc
+            : write_rows(w, group, "timeseries",
+                         "one row per month of the recording window and replication "
+                         "(replications in order, then months): the month's activity, beds, "
+                         "waits, costs and payer spending; counts add up to the window's",
+                         SER_COUNT, ser_column_info, s->series_rows, s->series, e);
+    rc = rc ? rc
+            : write_rows(w, group, "by_group",
+                         "one row per replication, age band (at the end of the window or at "
+                         "death) and deprivation quintile: the persons' totals over the "
+                         "recording window",
+                         GRP_COUNT, grp_column_info, (size_t)s->reps * GRP_ROWS, s->groups, e);
+    rc = rc ? rc
+            : write_rows(w, group, "ledger",
+                         "one row per replication, year of the recording window and money "
+                         "flow (sender, receiver, mechanism) that moved money that year; the "
+                         "attributes party_names and mechanism_names name the codes",
+                         LED_COUNT, led_column_info, s->ledger_rows, s->ledger, e);
+    rc = rc ? rc : write_ledger_names(w, group, e);
     return rc;
 }

@@ -90,6 +90,22 @@ struct cli_scenario {
     int reps;                 /* par.run.replications */
     double *rows;             /* reps * OUTC_COUNT outcome values, row-major, in replication
                                * order */
+    /* The further tables of every replication (models/series.h), filled by the run. Rows
+     * carry their replication index; after cli_scenario_run those of all replications are
+     * concatenated in replication order, so the file does not depend on the threads. */
+    size_t series_cap;        /* months of room per replication: the whole months of the
+                               * horizon, plus one */
+    double *series;           /* monthly time series: reps * series_cap rows of SER_COUNT
+                               * during the run; after it, the first series_rows rows */
+    uint32_t *series_months;  /* reps: months each replication recorded */
+    size_t series_rows;       /* rows of series after the run */
+    double *groups;           /* by age band and deprivation quintile: reps * GRP_ROWS rows
+                               * of GRP_COUNT */
+    double **ledgers;         /* reps: each replication's ledger rows (LED_COUNT values),
+                               * malloc'ed by it; freed when the run concatenates them */
+    size_t *ledger_counts;    /* reps: rows of ledgers[r] */
+    double *ledger;           /* after the run: every ledger row, ledger_rows of them */
+    size_t ledger_rows;
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
     struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
     struct model_params reform_par;  /* its parameters (when reform_cfg) */
@@ -109,7 +125,7 @@ void cli_scenario_fini(struct cli_scenario *s);
 int cli_scenario_prepare(struct cli_scenario *s, const char *cmd);
 
 /* Runs replications 0 .. reps - 1 of a prepared scenario on `threads` threads into
- * s->rows. Replication r uses replication index r and run.seed, so scenarios run with the
+ * s->rows and the further tables (s->series, s->groups, s->ledger). Replication r uses replication index r and run.seed, so scenarios run with the
  * same seed and replications draw the same random numbers wherever they do the same
  * thing. With show, a progress line on stderr, prefixed by label (may be NULL). A scenario
  * the model refuses exits 2; a replication that fails exits 1, naming (after label) the
@@ -117,8 +133,10 @@ int cli_scenario_prepare(struct cli_scenario *s, const char *cmd);
 int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
                      const char *label);
 
-/* Adds /scenarios/<name> to the file: config, the replications table and the summary.
- * Does not commit. Returns 0 or a SIM_E* code with e filled. */
+/* Adds /scenarios/<name> to the file: config, the replications table and the summary,
+ * then the tables timeseries, by_group and ledger (with the attributes party_names and
+ * mechanism_names naming the ledger's codes). Does not commit. Returns 0 or a SIM_E* code
+ * with e filled. */
 int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                        const struct outc_info info[OUTC_COUNT], struct sim_err *e);
 

@@ -1,5 +1,5 @@
-/* tests/test_results.c — tests of output/results: tables and summaries round-trip through
- * HDF5, the on-disk layout (checked with the HDF5 API directly, which only tests and
+/* tests/test_results.c — tests of output/results: tables, summaries and string-array
+ * attributes round-trip through HDF5, listing a group's datasets, the on-disk layout (checked with the HDF5 API directly, which only tests and
  * output/ may include), root attributes, the temporary-file-and-rename protocol under
  * errors and kills, and reading malformed files. Every test works in its own temporary
  * directory under /tmp, removed afterwards.
@@ -636,6 +636,128 @@ static void test_scenarios_listed_in_order_written(void **state)
     free(got);
 }
 
+/* A string-array attribute on a table reads back in order (a NULL entry as ""), a second
+ * write replaces it, and the bad calls are refused without abandoning the file. */
+static void test_attribute_strings_round_trip_and_bad_calls_are_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct sim_err err;
+    sim_err_clear(&err);
+    double v[6] = {0};
+    struct out_table t = {"ledger", "flows", 3, three_cols, 2, v};
+    struct out_writer *w = out_writer_create(f->target, &prov, &err);
+    assert_non_null(w);
+    assert_int_equal(out_writer_add_table(w, "/scenarios/base", &t, &err), 0);
+    const char *first[] = {"x", "y"}, *names[] = {"payer", NULL, "general practice, 2"};
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base/ledger", "party_names",
+                                                 first, 2, &err), 0);
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base/ledger", "party_names",
+                                                 names, 3, &err), 0);
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base", "on_group", first, 1,
+                                                 &err), 0);
+    sim_err_clear(&err);
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base/nosuch", "a", names, 3,
+                                                 &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "no object /scenarios/base/nosuch"));
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base/ledger", "", names, 3,
+                                                 &err), SIM_EINVAL);
+    assert_int_equal(out_writer_add_attr_strings(w, "/scenarios/base/ledger", "a", names, 0,
+                                                 &err), SIM_EINVAL);
+    assert_int_equal(out_writer_add_attr_strings(w, "scenarios", "a", names, 3, &err),
+                     SIM_EINVAL);
+    assert_int_equal(out_writer_commit(w, &err), 0); /* still usable */
+    out_writer_destroy(w);
+
+    struct out_file *file = out_file_open(f->target, &err);
+    assert_non_null(file);
+    char **got = NULL;
+    size_t n = 0;
+    assert_int_equal(out_file_read_attr_strings(file, "/scenarios/base/ledger", "party_names",
+                                                &got, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(got[0], "payer");
+    assert_string_equal(got[1], "");
+    assert_string_equal(got[2], "general practice, 2");
+    assert_null(got[3]);
+    free(got);
+    assert_int_equal(out_file_read_attr_strings(file, "/scenarios/base", "on_group", &got, NULL,
+                                                &err), 0);
+    assert_string_equal(got[0], "x");
+    assert_null(got[1]);
+    free(got);
+    /* A single string reads as one entry. */
+    assert_int_equal(out_file_read_attr_strings(file, "/scenarios/base/ledger", "description",
+                                                &got, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0], "flows");
+    free(got);
+    sim_err_clear(&err);
+    assert_int_equal(out_file_read_attr_strings(file, "/scenarios/base/ledger", "nosuch", &got,
+                                                &n, &err), SIM_EINVAL);
+    assert_null(got);
+    assert_non_null(strstr(err.msg, "no attribute 'nosuch'"));
+    sim_err_clear(&err);
+    assert_int_equal(out_file_read_attr_strings(file, "/", "master_seed", &got, &n, &err),
+                     SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "not a string"));
+    out_file_close(file);
+}
+
+/* The datasets of a group list in the order written, subgroups left out; a table's rows
+ * are counted without reading it, and what is not a table is refused. */
+static void test_datasets_listed_in_order_written_with_row_counts(void **state)
+{
+    struct fixture *f = *state;
+    struct sim_err err;
+    sim_err_clear(&err);
+    double *v = make_values(2000, 1.0);
+    struct out_writer *w = out_writer_create(f->target, &prov, &err);
+    assert_non_null(w);
+    assert_int_equal(out_writer_add_scenario(w, "base", "", &err), 0);
+    const char *names[] = {"zeta", "alpha", "mid"};
+    const size_t rows[] = {5, 2000, 0};
+    for (int i = 0; i < 3; i++) {
+        if (i == 1)
+            assert_int_equal(out_writer_add_group(w, "/scenarios/base/sub", NULL, 0, &err), 0);
+        struct out_table t = {names[i], "", 3, three_cols, rows[i], v};
+        assert_int_equal(out_writer_add_table(w, "/scenarios/base", &t, &err), 0);
+    }
+    assert_int_equal(out_writer_commit(w, &err), 0);
+    out_writer_destroy(w);
+    free(v);
+
+    struct out_file *file = out_file_open(f->target, &err);
+    assert_non_null(file);
+    char **got = NULL;
+    size_t n = 0;
+    assert_int_equal(out_file_list_datasets(file, "/scenarios/base", &got, &n, &err), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(got[0], "config");
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(got[i + 1], names[i]);
+    assert_null(got[4]);
+    free(got);
+    assert_int_equal(out_file_list_datasets(file, "/scenarios/none", &got, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_null(got[0]);
+    free(got);
+    for (int i = 0; i < 3; i++) {
+        char path[64];
+        size_t k = 99;
+        snprintf(path, sizeof path, "/scenarios/base/%s", names[i]);
+        assert_int_equal(out_file_table_rows(file, path, &k, &err), 0);
+        assert_int_equal(k, rows[i]);
+    }
+    size_t k = 0;
+    sim_err_clear(&err);
+    assert_int_equal(out_file_table_rows(file, "/scenarios/base/config", &k, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "one-dimensional"));
+    sim_err_clear(&err);
+    assert_int_equal(out_file_table_rows(file, "/scenarios/base/nosuch", &k, &err), SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "no dataset /scenarios/base/nosuch"));
+    out_file_close(file);
+}
+
 /* ---- the temporary file and the rename ------------------------------------------------- */
 
 static void test_commit_renames_and_leaves_no_temp_file(void **state)
@@ -1240,6 +1362,8 @@ int main(void)
         T(test_partial_flag_is_written),
         T(test_config_text_round_trips),
         T(test_scenarios_listed_in_order_written),
+        T(test_attribute_strings_round_trip_and_bad_calls_are_refused),
+        T(test_datasets_listed_in_order_written_with_row_counts),
         T(test_commit_renames_and_leaves_no_temp_file),
         T(test_destroy_without_commit_leaves_nothing),
         T(test_existing_target_untouched_until_commit),
