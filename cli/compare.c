@@ -19,6 +19,7 @@
  * (problems, warnings, and a progress line when stderr is a terminal).
  */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -494,12 +495,17 @@ int cli_compare(int argc, char **argv)
     fflush(stdout);
 
     int show = !a.quiet && isatty(fileno(stderr));
-    for (size_t i = 0; i < n; i++) {
+    cli_interrupt_install();
+    size_t ran = 0;
+    for (size_t i = 0; i < n && !cli_interrupted; i++) {
         char label[PARAMS_NAME_MAX + 32];
         snprintf(label, sizeof label, "%s (%zu/%zu): ", sc[i].par.name, i + 1, n);
         double t0 = cli_now_seconds();
-        if ((rc = cli_scenario_run(&sc[i], "compare", threads, show, label)) != CLI_EXIT_OK)
+        if ((rc = cli_scenario_run(&sc[i], "compare", threads, show, label)) != CLI_EXIT_OK) {
+            cli_interrupt_restore();
             goto out;
+        }
+        ran = i + 1;
         printf("%s: population %lld, horizon %g year%s after a warm-up of %g year%s; ran in "
                "%.1f s\n",
                sc[i].par.name, (long long)sc[i].par.run.population, sc[i].par.run.horizon_years,
@@ -507,7 +513,28 @@ int cli_compare(int argc, char **argv)
                sc[i].par.run.warmup_years == 1 ? "" : "s", cli_now_seconds() - t0);
         fflush(stdout);
     }
+    cli_interrupt_restore();
     rc = CLI_EXIT_FAIL;
+    int partial = 0;
+    if (cli_interrupted) {
+        /* Keep the scenarios that ran, on the replications complete in all of them. */
+        int k = reps;
+        for (size_t i = 0; i < ran; i++)
+            k = sc[i].reps < k ? sc[i].reps : k;
+        for (size_t i = 0; i < ran; i++)
+            cli_scenario_truncate(&sc[i], k);
+        fprintf(stderr, "caresim compare: interrupted (%s): keeping %zu of %zu scenarios on "
+                        "their %d common complete replication%s, marked partial\n",
+                cli_interrupted == SIGTERM ? "SIGTERM" : "SIGINT", ran, n, k, k == 1 ? "" : "s");
+        if (k == 0 || ran == 0) {
+            fprintf(stderr, "caresim compare: nothing complete: nothing written\n");
+            rc = 128 + (int)cli_interrupted;
+            goto out;
+        }
+        n = ran;
+        reps = k;
+        partial = 1;
+    }
     for (size_t i = 1; i < n; i++) {
         if (compare(&cmp[i], &sc[0], &sc[i]) != 0) {
             fprintf(stderr, "caresim compare: out of memory\n");
@@ -518,7 +545,7 @@ int cli_compare(int argc, char **argv)
     }
     fflush(stdout);
 
-    int wrc = 0;
+    int wrc = partial ? out_writer_set_partial(writer, 1, &e) : 0;
     for (size_t i = 0; wrc == 0 && i < n; i++)
         wrc = cli_scenario_write(writer, &sc[i], info, &e);
     wrc = wrc ? wrc : out_writer_add_group(writer, "/comparisons", NULL, 0, &e);
@@ -529,8 +556,8 @@ int cli_compare(int argc, char **argv)
         fprintf(stderr, "caresim compare: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
-    printf("\nwrote %s\n", target);
-    rc = CLI_EXIT_OK;
+    printf("\nwrote %s%s\n", target, partial ? " (partial)" : "");
+    rc = partial ? 128 + (int)cli_interrupted : CLI_EXIT_OK;
 out:
     out_writer_destroy(writer); /* uncommitted: removes the temporary file */
     free(target);

@@ -10,6 +10,7 @@
  * (problems, and a progress line when stderr is a terminal).
  */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -149,21 +150,37 @@ int cli_run(int argc, char **argv)
 
     double t0 = cli_now_seconds();
     int show = !a.quiet && isatty(fileno(stderr));
-    if ((rc = cli_scenario_run(&s, "run", threads, show, NULL)) != CLI_EXIT_OK)
+    cli_interrupt_install();
+    rc = cli_scenario_run(&s, "run", threads, show, NULL);
+    cli_interrupt_restore();
+    if (rc != CLI_EXIT_OK)
         goto out;
     rc = CLI_EXIT_FAIL;
+    if (s.partial) {
+        fprintf(stderr, "caresim run: interrupted (%s): keeping the %d complete replication%s "
+                        "of %d, marked partial\n",
+                cli_interrupted == SIGTERM ? "SIGTERM" : "SIGINT", s.reps,
+                s.reps == 1 ? "" : "s", reps);
+        if (s.reps == 0) {
+            fprintf(stderr, "caresim run: no replication was complete: nothing written\n");
+            rc = 128 + (int)cli_interrupted;
+            goto out;
+        }
+        reps = s.reps;
+    }
     double seconds = cli_now_seconds() - t0;
     printf("ran in %.1f s on %d thread%s (%.2f s per replication)\n\n", seconds, threads,
            threads == 1 ? "" : "s", seconds / reps);
     print_table(stdout, info, s.rows, reps);
     fflush(stdout);
 
-    if (cli_scenario_write(writer, &s, info, &e) != 0 || out_writer_commit(writer, &e) != 0) {
+    if ((s.partial && out_writer_set_partial(writer, 1, &e) != 0) ||
+        cli_scenario_write(writer, &s, info, &e) != 0 || out_writer_commit(writer, &e) != 0) {
         fprintf(stderr, "caresim run: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
-    printf("\nwrote %s\n", target);
-    rc = CLI_EXIT_OK;
+    printf("\nwrote %s%s\n", target, s.partial ? " (partial)" : "");
+    rc = s.partial ? 128 + (int)cli_interrupted : CLI_EXIT_OK;
 out:
     out_writer_destroy(writer); /* uncommitted: removes the temporary file */
     free(target);

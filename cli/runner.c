@@ -416,8 +416,10 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
     s->groups = calloc(reps * GRP_ROWS * GRP_COUNT, sizeof *s->groups);
     s->ledgers = calloc(reps, sizeof *s->ledgers);
     s->ledger_counts = calloc(reps, sizeof *s->ledger_counts);
+    s->complete = calloc(reps, 1);
+    s->reps_alloc = s->reps;
     if (!s->config_text || !s->rows || !s->series || !s->series_months || !s->groups ||
-        !s->ledgers || !s->ledger_counts) {
+        !s->ledgers || !s->ledger_counts || !s->complete) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
         return CLI_EXIT_FAIL;
     }
@@ -432,10 +434,11 @@ void cli_scenario_fini(struct cli_scenario *s)
     free(s->series);
     free(s->series_months);
     free(s->groups);
-    for (int r = 0; s->ledgers && r < s->reps; r++)
+    for (int r = 0; s->ledgers && r < s->reps_alloc; r++)
         free(s->ledgers[r]);
     free(s->ledgers);
     free(s->ledger_counts);
+    free(s->complete);
     free(s->ledger);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
@@ -460,6 +463,39 @@ static void progress_clear(FILE *out)
 {
     fprintf(out, "\r\033[K");
     fflush(out);
+}
+
+/* ---- Interruption ---------------------------------------------------------------------------- */
+
+volatile sig_atomic_t cli_interrupted = 0;
+static struct sigaction old_int, old_term;
+static int installed;
+
+static void on_signal(int sig)
+{
+    cli_interrupted = sig;
+    /* A second signal of either kind kills at once. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+}
+
+void cli_interrupt_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, &old_int) == 0 && sigaction(SIGTERM, &sa, &old_term) == 0)
+        installed = 1;
+}
+
+void cli_interrupt_restore(void)
+{
+    if (!installed)
+        return;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    installed = 0;
 }
 
 /* ---- Running ------------------------------------------------------------------------------- */
@@ -589,8 +625,8 @@ static int run_all(struct cli_scenario *s, int threads, int show, const char *la
         int first;
 #pragma omp atomic read
         first = fail->rep;
-        if (r > first)
-            continue;
+        if (r > first || cli_interrupted)
+            continue; /* after a failure above r, or an interruption: not started */
         struct sim_err e;
         int in_create;
         sim_err_clear(&e);
@@ -598,6 +634,8 @@ static int run_all(struct cli_scenario *s, int threads, int show, const char *la
         int rc = run_replication(&s->par, reform, s->tables, r, &out, &in_create, &e);
 #pragma omp critical(run_report)
         {
+            if (!rc)
+                s->complete[r] = 1;
             if (rc && r < fail->rep) {
                 fail->in_create = in_create;
                 fail->err = e;
@@ -660,9 +698,23 @@ static int gather_tables(struct cli_scenario *s, const char *cmd)
         s->ledger_rows += k;
         free(s->ledgers[r]);
         s->ledgers[r] = NULL;
-        s->ledger_counts[r] = 0;
     }
     return CLI_EXIT_OK;
+}
+
+void cli_scenario_truncate(struct cli_scenario *s, int reps)
+{
+    if (reps >= s->reps)
+        return;
+    size_t months = 0, ledger = 0;
+    for (int r = 0; r < reps; r++) {
+        months += s->series_months[r];
+        ledger += s->ledger_counts[r];
+    }
+    s->series_rows = months;
+    s->ledger_rows = ledger;
+    s->reps = reps;
+    s->partial = 1;
 }
 
 int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
@@ -672,6 +724,14 @@ int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int s
     struct run_failure fail;
     if (rc == CLI_EXIT_OK && run_all(s, threads, show, label, &fail) != 0)
         rc = report_failure(&fail, cmd, s->path, label);
+    if (rc == CLI_EXIT_OK && cli_interrupted) {
+        /* Keep the replications complete in order from the first. */
+        int k = 0;
+        while (k < s->reps && s->complete[k])
+            k++;
+        s->reps = k;
+        s->partial = 1;
+    }
     if (rc == CLI_EXIT_OK)
         rc = gather_tables(s, cmd);
     return rc;

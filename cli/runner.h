@@ -9,6 +9,7 @@
 #ifndef CLI_RUNNER_H
 #define CLI_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +49,25 @@ struct cli_run_opts {
 int cli_run_opts_parse(struct cli_run_opts *o, const char *cmd, int argc, char **argv,
                        void (*usage)(FILE *out));
 void cli_run_opts_fini(struct cli_run_opts *o);
+
+/* ---- Interruption ---------------------------------------------------------------------------- */
+
+/* The signal (SIGINT or SIGTERM) that asked the run to stop, 0 while none has (it stays set
+ * for the rest of the process). */
+extern volatile sig_atomic_t cli_interrupted;
+
+/* While installed, SIGINT and SIGTERM do not kill caresim: they set cli_interrupted, no new
+ * replication starts, the ones running finish, and the command writes what is complete,
+ * marked partial. A second signal kills as usual. cli_interrupt_restore puts the previous
+ * handlers back. */
+void cli_interrupt_install(void);
+void cli_interrupt_restore(void);
+
+struct cli_scenario;
+
+/* Keeps replications 0 .. reps - 1 of a scenario that has run (reps <= s->reps): the
+ * common complete prefix when a run was interrupted. */
+void cli_scenario_truncate(struct cli_scenario *s, int reps);
 
 /* ---- Small helpers ------------------------------------------------------------------------- */
 
@@ -109,6 +129,10 @@ struct cli_scenario {
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
     struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
     struct model_params reform_par;  /* its parameters (when reform_cfg) */
+    int partial;              /* interrupted: only the first reps replications (those
+                               * complete in order) are kept */
+    int reps_alloc;           /* replications the buffers were made for */
+    unsigned char *complete;  /* reps_alloc flags: replication r finished */
 };
 
 /* Loads path with the --set assignments, fills the parameters and allocates the rows.
