@@ -73,6 +73,7 @@ static void compare_usage(FILE *out)
             "  -j, --jobs N           run replications on N threads, 1 to %d (default 1);\n"
             "                         the results are the same whatever N\n"
             "  -q, --quiet            no progress line\n"
+            "      --persons          also write one row per person for every scenario\n"
             "\n"
             "Scenario names must differ. Exit status: 0 done; 2 bad command line, invalid\n"
             "scenario or two scenarios of the same name; 1 a run or the writing of the\n"
@@ -467,9 +468,11 @@ int cli_compare(int argc, char **argv)
     struct outc_info info[OUTC_COUNT];
     if ((rc = check_names(sc, n)) != CLI_EXIT_OK || (rc = cli_outcome_info("compare", info)) != 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        sc[i].want_persons = a.persons;
         if ((rc = cli_scenario_prepare(&sc[i], "compare")) != CLI_EXIT_OK)
             goto out;
+    }
 
     rc = CLI_EXIT_FAIL;
     if (!(cmdline = cli_command_line(argc, argv))) {

@@ -1,7 +1,8 @@
 /* cli/export.c — `caresim export RESULTS.h5 --csv DIR`: writes every table of a results
  * file's scenarios (docs/results.md) as CSV for spreadsheets and tools without HDF5: per
  * scenario <scenario>_replications.csv, <scenario>_summary.csv, <scenario>_config.cfg and,
- * when the file has them, <scenario>_timeseries.csv, <scenario>_by_group.csv and
+ * when the file has them, <scenario>_timeseries.csv, <scenario>_by_group.csv,
+ * <scenario>_persons.csv and
  * <scenario>_ledger.csv (with the names of the ledger's codes); and provenance.csv
  * (key,value).
  *
@@ -369,10 +370,15 @@ static int write_ledger(const struct export_ctx *ctx, const char *scenario)
     return write_plain_table(ctx, scenario, "ledger");
 }
 
+static int write_persons(const struct export_ctx *ctx, const char *scenario)
+{
+    return write_plain_table(ctx, scenario, "persons");
+}
+
 /* Every file of one scenario, in order. */
 static int (*const scenario_writers[])(const struct export_ctx *ctx, const char *scenario) = {
     write_replications, write_summary, write_config,
-    write_timeseries,   write_by_group, write_ledger,
+    write_timeseries,   write_by_group, write_ledger,  write_persons,
 };
 
 /* ---- The directory ----------------------------------------------------------------------- */
@@ -425,7 +431,8 @@ static void export_usage(FILE *out)
             "column 0..R-1, then one column per outcome), <scenario>_summary.csv (outcome,\n"
             "unit, n, mean, sd, ci_low, ci_high), <scenario>_config.cfg (the resolved\n"
             "scenario) and, when the file has them, <scenario>_timeseries.csv,\n"
-            "<scenario>_by_group.csv and <scenario>_ledger.csv (the tables' own columns; the\n"
+            "<scenario>_by_group.csv, <scenario>_ledger.csv and <scenario>_persons.csv (run\n"
+            "--persons) (the tables' own columns; the\n"
             "ledger also from_name, to_name, mechanism_name), and provenance.csv (key,value).\n"
             "Numbers are written with 17 significant digits (they read back exactly); a\n"
             "missing value (NaN) is an empty field. Existing files of those names are\n"

@@ -25,7 +25,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: caresim run SCENARIO.cfg [-r REPS] [--seed S] [--set key.path=value ...]\n"
-            "                   [-o FILE.h5] [-j THREADS] [--quiet]\n"
+            "                   [-o FILE.h5] [-j THREADS] [--quiet] [--persons]\n"
             "Runs the scenario's replications, prints each outcome's mean and 95%% confidence\n"
             "interval over replications, and writes the results file (HDF5, docs/results.md).\n"
             "\n"
@@ -36,6 +36,7 @@ static void run_usage(FILE *out)
             "  -j, --jobs N           run replications on N threads, 1 to %d (default 1);\n"
             "                         the results are the same whatever N\n"
             "  -q, --quiet            no progress line\n"
+            "      --persons          also write one row per person (persons table; large)\n"
             "\n"
             "Exit status: 0 done; 2 bad command line or invalid scenario; 1 the run or the\n"
             "writing of the results failed (a file already at the target is then left as\n"
@@ -148,6 +149,7 @@ int cli_run(int argc, char **argv)
            (long long)s.par.run.seed);
     fflush(stdout);
 
+    s.want_persons = a.persons;
     double t0 = cli_now_seconds();
     int show = !a.quiet && isatty(fileno(stderr));
     cli_interrupt_install();

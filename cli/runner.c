@@ -142,6 +142,8 @@ int cli_run_opts_parse(struct cli_run_opts *o, const char *cmd, int argc, char *
                 return CLI_EXIT_USAGE;
         } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
             o->quiet = 1;
+        } else if (strcmp(s, "--persons") == 0) {
+            o->persons = 1;
         } else if (s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, "caresim %s: unknown option '%s'\n", cmd, s);
             return CLI_EXIT_USAGE;
@@ -439,6 +441,11 @@ void cli_scenario_fini(struct cli_scenario *s)
     free(s->ledgers);
     free(s->ledger_counts);
     free(s->complete);
+    for (int r = 0; s->person_reps && r < s->reps_alloc; r++)
+        free(s->person_reps[r]);
+    free(s->person_reps);
+    free(s->person_counts);
+    free(s->persons);
     free(s->ledger);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
@@ -509,6 +516,8 @@ struct rep_out {
     double *groups;      /* GRP_ROWS rows of GRP_COUNT */
     double **ledger;     /* gets its ledger rows (malloc'ed here; NULL when none) */
     size_t *ledger_rows; /* and their number */
+    double **persons;    /* gets its person rows (malloc'ed here); NULL: not wanted */
+    size_t *persons_rows;
 };
 
 static struct rep_out rep_slots(struct cli_scenario *s, int r)
@@ -522,6 +531,8 @@ static struct rep_out rep_slots(struct cli_scenario *s, int r)
         .groups = s->groups + i * GRP_ROWS * GRP_COUNT,
         .ledger = &s->ledgers[i],
         .ledger_rows = &s->ledger_counts[i],
+        .persons = s->want_persons ? &s->person_reps[i] : NULL,
+        .persons_rows = s->want_persons ? &s->person_counts[i] : NULL,
     };
 }
 
@@ -548,6 +559,16 @@ static int collect_tables(const struct model *m, int rep, const struct rep_out *
     free(*out->ledger);
     *out->ledger = l;
     *out->ledger_rows = n;
+    if (out->persons) {
+        size_t np = per_rows(m);
+        double *p = malloc((np ? np : 1) * PER_COUNT * sizeof *p);
+        if (!p)
+            return sim_err_set(err, SIM_ENOMEM, "persons: out of memory");
+        per_fill(m, (uint32_t)rep, p);
+        free(*out->persons);
+        *out->persons = p;
+        *out->persons_rows = np;
+    }
     return 0;
 }
 
@@ -699,6 +720,25 @@ static int gather_tables(struct cli_scenario *s, const char *cmd)
         free(s->ledgers[r]);
         s->ledgers[r] = NULL;
     }
+    if (!s->want_persons)
+        return CLI_EXIT_OK;
+    size_t np = 0;
+    for (int r = 0; r < s->reps; r++)
+        np += s->person_counts[r];
+    free(s->persons);
+    s->persons = malloc((np ? np : 1) * PER_COUNT * sizeof *s->persons);
+    if (!s->persons) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    s->persons_rows = 0;
+    for (int r = 0; r < s->reps; r++) {
+        memcpy(s->persons + s->persons_rows * PER_COUNT, s->person_reps[r],
+               s->person_counts[r] * PER_COUNT * sizeof *s->persons);
+        s->persons_rows += s->person_counts[r];
+        free(s->person_reps[r]);
+        s->person_reps[r] = NULL;
+    }
     return CLI_EXIT_OK;
 }
 
@@ -706,13 +746,15 @@ void cli_scenario_truncate(struct cli_scenario *s, int reps)
 {
     if (reps >= s->reps)
         return;
-    size_t months = 0, ledger = 0;
+    size_t months = 0, ledger = 0, persons = 0;
     for (int r = 0; r < reps; r++) {
         months += s->series_months[r];
         ledger += s->ledger_counts[r];
+        persons += s->want_persons ? s->person_counts[r] : 0;
     }
     s->series_rows = months;
     s->ledger_rows = ledger;
+    s->persons_rows = persons;
     s->reps = reps;
     s->partial = 1;
 }
@@ -721,6 +763,14 @@ int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int s
                      const char *label)
 {
     int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
+    if (rc == CLI_EXIT_OK && s->want_persons && !s->person_reps) {
+        s->person_reps = calloc((size_t)s->reps_alloc, sizeof *s->person_reps);
+        s->person_counts = calloc((size_t)s->reps_alloc, sizeof *s->person_counts);
+        if (!s->person_reps || !s->person_counts) {
+            fprintf(stderr, "caresim %s: out of memory\n", cmd);
+            rc = CLI_EXIT_FAIL;
+        }
+    }
     struct run_failure fail;
     if (rc == CLI_EXIT_OK && run_all(s, threads, show, label, &fail) != 0)
         rc = report_failure(&fail, cmd, s->path, label);
@@ -822,5 +872,12 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                          "attributes party_names and mechanism_names name the codes",
                          LED_COUNT, led_column_info, s->ledger_rows, s->ledger, e);
     rc = rc ? rc : write_ledger_names(w, group, e);
+    if (s->want_persons)
+        rc = rc ? rc
+                : write_rows(w, group, "persons",
+                             "one row per person the run created and replication (--persons): "
+                             "demographics, conditions at the end, and their totals over the "
+                             "recording window",
+                             PER_COUNT, per_column_info, s->persons_rows, s->persons, e);
     return rc;
 }

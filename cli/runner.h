@@ -36,6 +36,7 @@ struct cli_run_opts {
     size_t nsets;         /* entries in sets */
     const char *output;   /* -o: results file; NULL for the command's default */
     int quiet;            /* --quiet: no progress line */
+    int persons;          /* --persons: also write one row per person */
     int threads;          /* -j: threads to run replications on, 1..CLI_MAX_THREADS */
     char reps_set[64];    /* "run.replications=N" from -r, "" if not given */
     char seed_set[64];    /* "run.seed=S" from --seed, "" if not given */
@@ -126,6 +127,11 @@ struct cli_scenario {
     size_t *ledger_counts;    /* reps: rows of ledgers[r] */
     double *ledger;           /* after the run: every ledger row, ledger_rows of them */
     size_t ledger_rows;
+    int want_persons;         /* write the persons table (set before the run) */
+    double **person_reps;     /* reps: each replication's person rows (malloc'ed) */
+    size_t *person_counts;    /* reps: their number */
+    double *persons;          /* after the run: every person row, persons_rows of them */
+    size_t persons_rows;
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
     struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
     struct model_params reform_par;  /* its parameters (when reform_cfg) */

@@ -426,6 +426,40 @@ static void test_run_by_group_life_years_add_up_to_life_years(void **state)
     out_table_destroy(g);
 }
 
+static void test_run_persons_table_adds_up_to_the_outcome_row(void **state)
+{
+    (void)state;
+    /* --persons: one row per person the run created, whose life-years, QALYs and costs add
+     * up to the replication's outcomes (costs to the cent), and no table without it. */
+    make_runs();
+    char h5[160];
+    snprintf(h5, sizeof h5, "%s/persons.h5", runs.dir);
+    const char *args[] = {"run", runs.scenario, "-o", h5, "--quiet", "--persons", NULL};
+    run_ok(cli_run, args);
+    struct out_table *p = read_table(h5, "/scenarios/s/persons");
+    struct out_table *reps = read_table(h5, "/scenarios/s/replications");
+    for (int r = 0; r < REPS; r++) {
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_rows; i++)
+            n += cell(p, i, PER_REPLICATION) == r;
+        assert_true((double)n == cell(reps, (size_t)r, OUTC_PERSONS_START) +
+                                     cell(reps, (size_t)r, OUTC_ENTRIES));
+        assert_rel_near(sum_of(p, PER_LIFE_YEARS, r), cell(reps, (size_t)r, OUTC_LIFE_YEARS),
+                        1e-9);
+        assert_rel_near(sum_of(p, PER_QALYS, r), cell(reps, (size_t)r, OUTC_QALYS), 1e-9);
+        assert_true(cents(sum_of(p, PER_COST, r)) == cents(cell(reps, (size_t)r, OUTC_COST_TOTAL)));
+    }
+    out_table_destroy(reps);
+    out_table_destroy(p);
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct out_file *f = out_file_open(runs.h5[0], &e);
+    assert_non_null(f);
+    struct out_table *none = NULL;
+    assert_true(out_file_read_table(f, "/scenarios/s/persons", &none, &e) != 0);
+    out_file_close(f);
+}
+
 static void test_run_threads_give_bit_identical_series_groups_and_ledger(void **state)
 {
     (void)state;
@@ -600,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_run_ledger_payer_flows_add_up_to_spend_payer_to_the_cent),
         cmocka_unit_test(test_run_ledger_names_its_codes),
         cmocka_unit_test(test_run_by_group_life_years_add_up_to_life_years),
+        cmocka_unit_test(test_run_persons_table_adds_up_to_the_outcome_row),
         cmocka_unit_test(test_run_threads_give_bit_identical_series_groups_and_ledger),
         cmocka_unit_test(test_compare_writes_the_tables_of_every_scenario),
         cmocka_unit_test(test_export_writes_series_groups_and_ledger_as_csv),
