@@ -215,6 +215,108 @@ static int report_table_list(const struct report_ctx *ctx)
     return rc;
 }
 
+/* Index of the field called name in t, or -1. */
+static int field_of(const struct out_outcome_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_fields; i++)
+        if (strcmp(t->fields[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* One comparison (/comparisons/<name>): its differences with CIs, then ICER and NMB. */
+static int report_comparison(struct out_file *f, const char *name, FILE *out,
+                             struct sim_err *err)
+{
+    char group[64 + 1024], dataset[64 + 1100];
+    snprintf(group, sizeof group, "/comparisons/%s", name);
+    snprintf(dataset, sizeof dataset, "%s/differences", group);
+    struct out_outcome_table *t = NULL;
+    int rc = out_file_read_outcome_table(f, dataset, &t, err);
+    if (rc != 0)
+        return rc;
+    int fb = field_of(t, "base_mean"), fa = field_of(t, "alt_mean"),
+        fd = field_of(t, "mean_difference"), fl = field_of(t, "ci_low"),
+        fh = field_of(t, "ci_high"), fr = field_of(t, "relative_change");
+    if (fb < 0 || fa < 0 || fd < 0 || fl < 0 || fh < 0 || fr < 0) {
+        out_outcome_table_destroy(t);
+        return sim_err_set(err, SIM_EINVAL, "%s: not a comparison table (fields missing)",
+                           dataset);
+    }
+    static const char *headers[] = {"outcome", "unit", "base", "alt", "difference", "95% CI",
+                                    "relative"};
+    static const int right[] = {0, 0, 1, 1, 1, 0, 1};
+    struct report_grid g = {0};
+    if (grid_init(&g, 7, t->n_rows, headers, right) != 0)
+        rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->n_rows && rc == 0; i++) {
+        const double *v = t->values + i * t->n_fields;
+        char b[REPORT_NUM_MAX], a[REPORT_NUM_MAX], d[REPORT_NUM_MAX], lo[REPORT_NUM_MAX],
+            hi[REPORT_NUM_MAX], ci[2 * REPORT_NUM_MAX + 8], rel[32];
+        fmt_number(v[fb], b, sizeof b);
+        fmt_number(v[fa], a, sizeof a);
+        fmt_number(v[fd], d, sizeof d);
+        fmt_number(v[fl], lo, sizeof lo);
+        fmt_number(v[fh], hi, sizeof hi);
+        if (isnan(v[fl]) || isnan(v[fh]))
+            snprintf(ci, sizeof ci, "n/a");
+        else
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        if (isnan(v[fr]))
+            snprintf(rel, sizeof rel, "n/a");
+        else
+            snprintf(rel, sizeof rel, "%+.1f%%", 100.0 * v[fr]);
+        const char *unit = t->units && t->units[i] ? t->units[i] : "";
+        if (grid_set(&g, i, 0, t->outcomes[i]) || grid_set(&g, i, 1, unit) ||
+            grid_set(&g, i, 2, b) || grid_set(&g, i, 3, a) || grid_set(&g, i, 4, d) ||
+            grid_set(&g, i, 5, ci) || grid_set(&g, i, 6, rel))
+            rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    if (rc == 0) {
+        fprintf(out, "\ncomparison %s (paired differences alt - base, 95%% CI):\n", name);
+        grid_print(&g, "    ", out);
+        char *status = NULL;
+        double icer = NAN, nmb = NAN, nlo = NAN, nhi = NAN, wtp = NAN;
+        struct sim_err ignore;
+        sim_err_clear(&ignore);
+        out_file_read_attr_text(f, group, "icer_status", &status, &ignore);
+        out_file_read_attr_number(f, group, "icer", &icer, &ignore);
+        out_file_read_attr_number(f, group, "nmb_mean", &nmb, &ignore);
+        out_file_read_attr_number(f, group, "nmb_ci_low", &nlo, &ignore);
+        out_file_read_attr_number(f, group, "nmb_ci_high", &nhi, &ignore);
+        out_file_read_attr_number(f, group, "wtp_per_qaly", &wtp, &ignore);
+        char x[REPORT_NUM_MAX], y[REPORT_NUM_MAX], z[REPORT_NUM_MAX], w[REPORT_NUM_MAX];
+        fmt_number(icer, x, sizeof x);
+        fprintf(out, "    ICER: %s (%s)\n", status && strcmp(status, "ratio") == 0 ? x : "-",
+                status ? status : "unknown");
+        fmt_number(nmb, x, sizeof x);
+        fmt_number(nlo, y, sizeof y);
+        fmt_number(nhi, z, sizeof z);
+        fmt_number(wtp, w, sizeof w);
+        fprintf(out, "    net monetary benefit at %s per QALY: %s [%s, %s]\n", w, x, y, z);
+        free(status);
+    }
+    grid_fini(&g);
+    out_outcome_table_destroy(t);
+    return rc;
+}
+
+/* Every comparison in the file (none: nothing printed). */
+static int report_comparisons(struct out_file *f, FILE *out, struct sim_err *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    struct sim_err probe;
+    sim_err_clear(&probe);
+    if (out_file_list_groups(f, "/comparisons", &names, &n, &probe) != 0)
+        return 0; /* a file of `caresim run`: no comparisons */
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = report_comparison(f, names[i], out, err);
+    free(names);
+    return rc;
+}
+
 /* Every kind of table a scenario's report shows, in order. */
 static const struct {
     const char *name;                            /* for messages */
@@ -364,6 +466,11 @@ int cli_report(int argc, char **argv)
                 goto out;
             }
         }
+    }
+    if (!only && report_comparisons(res.file, stdout, &e) != 0) {
+        fflush(stdout);
+        fprintf(stderr, "caresim report: comparisons: %s\n", sim_err_format(&e, buf, sizeof buf));
+        goto out;
     }
     fflush(stdout);
     rc = CLI_EXIT_OK;

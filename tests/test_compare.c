@@ -383,6 +383,24 @@ static void test_compare_fewer_gp_clinicians_lengthen_gp_waits_significantly(voi
     assert_non_null(strstr(fewer.out, "\nnet monetary benefit at 25000 "));
 }
 
+/* `caresim report` shows the comparisons of a compare file: the differences with their CIs
+ * and the ICER and net monetary benefit of the group's attributes. */
+static void test_report_shows_the_comparison_with_cis_icer_and_nmb(void **state)
+{
+    (void)state;
+    fewer_runs();
+    const char *args[] = {fewer.path[0], NULL};
+    expect_success(&fewer.s, run_cmd(&fewer.s, cli_report, "report", args), "report");
+    char *out = testutil_slurp(fewer.s.out_txt, NULL);
+    assert_non_null(strstr(out, "comparison fewer_gps_vs_t (paired differences alt - base"));
+    const char *line = strstr(out, "\n    mean_wait_gp_days ");
+    assert_non_null(line);
+    assert_non_null(strchr(line + 1, '['));
+    assert_non_null(strstr(out, "    ICER: "));
+    assert_non_null(strstr(out, "    net monetary benefit at 25000 per QALY: "));
+    free(out);
+}
+
 /* The comparison is bit for bit the same whatever the number of threads. */
 static void test_compare_threads_give_bit_identical_comparisons(void **state)
 {
@@ -774,6 +792,7 @@ int main(void)
         T(test_compare_base_against_itself_gives_exact_zero_differences),
         T(test_compare_alternative_seed_is_replaced_by_the_base_seed_with_a_warning),
         T(test_compare_fewer_gp_clinicians_lengthen_gp_waits_significantly),
+        T(test_report_shows_the_comparison_with_cis_icer_and_nmb),
         T(test_compare_threads_give_bit_identical_comparisons),
         T(test_compare_file_has_documented_comparison_group),
         T(test_compare_scenarios_are_written_as_run_writes_them),
