@@ -74,6 +74,7 @@ static void compare_usage(FILE *out)
             "                         the results are the same whatever N\n"
             "  -q, --quiet            no progress line\n"
             "      --persons          also write one row per person for every scenario\n"
+            "      --trace[=N]        also write the first N events of replication 0 of each\n"
             "\n"
             "Scenario names must differ. Exit status: 0 done; 2 bad command line, invalid\n"
             "scenario or two scenarios of the same name; 1 a run or the writing of the\n"
@@ -470,6 +471,7 @@ int cli_compare(int argc, char **argv)
         goto out;
     for (size_t i = 0; i < n; i++) {
         sc[i].want_persons = a.persons;
+        sc[i].trace_limit = (size_t)a.trace;
         if ((rc = cli_scenario_prepare(&sc[i], "compare")) != CLI_EXIT_OK)
             goto out;
     }

@@ -25,7 +25,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: caresim run SCENARIO.cfg [-r REPS] [--seed S] [--set key.path=value ...]\n"
-            "                   [-o FILE.h5] [-j THREADS] [--quiet] [--persons]\n"
+            "                   [-o FILE.h5] [-j THREADS] [--quiet] [--persons] [--trace[=N]]\n"
             "Runs the scenario's replications, prints each outcome's mean and 95%% confidence\n"
             "interval over replications, and writes the results file (HDF5, docs/results.md).\n"
             "\n"
@@ -37,6 +37,8 @@ static void run_usage(FILE *out)
             "                         the results are the same whatever N\n"
             "  -q, --quiet            no progress line\n"
             "      --persons          also write one row per person (persons table; large)\n"
+            "      --trace[=N]        also write the first N events of replication 0 (events\n"
+            "                         table, for teaching and debugging; N = 100000 by default)\n"
             "\n"
             "Exit status: 0 done; 2 bad command line or invalid scenario; 1 the run or the\n"
             "writing of the results failed (a file already at the target is then left as\n"
@@ -150,6 +152,7 @@ int cli_run(int argc, char **argv)
     fflush(stdout);
 
     s.want_persons = a.persons;
+    s.trace_limit = (size_t)a.trace;
     double t0 = cli_now_seconds();
     int show = !a.quiet && isatty(fileno(stderr));
     cli_interrupt_install();

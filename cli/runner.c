@@ -144,6 +144,19 @@ int cli_run_opts_parse(struct cli_run_opts *o, const char *cmd, int argc, char *
             o->quiet = 1;
         } else if (strcmp(s, "--persons") == 0) {
             o->persons = 1;
+        } else if (strcmp(s, "--trace") == 0) {
+            o->trace = CLI_TRACE_DEFAULT;
+        } else if (strncmp(s, "--trace=", 8) == 0) {
+            char *end;
+            errno = 0;
+            long n = strtol(s + 8, &end, 10);
+            if (errno || *end || n < 1 || n > CLI_TRACE_MAX) {
+                fprintf(stderr, "caresim %s: --trace=N needs a whole number of events in [1, "
+                                "%ld] (got '%s')\n",
+                        cmd, (long)CLI_TRACE_MAX, s + 8);
+                return CLI_EXIT_USAGE;
+            }
+            o->trace = n;
         } else if (s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, "caresim %s: unknown option '%s'\n", cmd, s);
             return CLI_EXIT_USAGE;
@@ -446,6 +459,7 @@ void cli_scenario_fini(struct cli_scenario *s)
     free(s->person_reps);
     free(s->person_counts);
     free(s->persons);
+    trc_fini(&s->trace);
     free(s->ledger);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
@@ -518,6 +532,8 @@ struct rep_out {
     size_t *ledger_rows; /* and their number */
     double **persons;    /* gets its person rows (malloc'ed here); NULL: not wanted */
     size_t *persons_rows;
+    struct trc_buf *trace; /* records the events (replication 0 with --trace), or NULL */
+    size_t trace_limit;
 };
 
 static struct rep_out rep_slots(struct cli_scenario *s, int r)
@@ -533,6 +549,8 @@ static struct rep_out rep_slots(struct cli_scenario *s, int r)
         .ledger_rows = &s->ledger_counts[i],
         .persons = s->want_persons ? &s->person_reps[i] : NULL,
         .persons_rows = s->want_persons ? &s->person_counts[i] : NULL,
+        .trace = r == 0 && s->trace_limit ? &s->trace : NULL,
+        .trace_limit = s->trace_limit,
     };
 }
 
@@ -590,6 +608,8 @@ static int run_replication(const struct model_params *par, const struct model_pa
         *in_create = 1;
         return err && err->code ? err->code : SIM_ENOMEM;
     }
+    if (out->trace)
+        trc_start(m, out->trace, out->trace_limit);
     int rc = model_run(m, err);
     rc = rc ? rc : outc_collect(m, out->row, err);
     rc = rc ? rc : collect_tables(m, rep, out, err);
@@ -872,6 +892,20 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                          "attributes party_names and mechanism_names name the codes",
                          LED_COUNT, led_column_info, s->ledger_rows, s->ledger, e);
     rc = rc ? rc : write_ledger_names(w, group, e);
+    if (s->trace_limit && s->reps > 0) {
+        rc = rc ? rc
+                : write_rows(w, group, "events",
+                             "the first events of replication 0 (--trace), in the order they "
+                             "were handled; the attribute event_names names the types",
+                             TRC_COUNT, trc_column_info, s->trace.n, s->trace.rows, e);
+        const char *names[MODEL_EV_COUNT];
+        for (int i = 0; i < MODEL_EV_COUNT; i++)
+            names[i] = trc_event_name(i);
+        char path[sizeof "/scenarios/" + PARAMS_NAME_MAX + sizeof "/events"];
+        snprintf(path, sizeof path, "%s/events", group);
+        rc = rc ? rc
+                : out_writer_add_attr_strings(w, path, "event_names", names, MODEL_EV_COUNT, e);
+    }
     if (s->want_persons)
         rc = rc ? rc
                 : write_rows(w, group, "persons",

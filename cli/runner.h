@@ -10,6 +10,8 @@
 #define CLI_RUNNER_H
 
 #include <signal.h>
+
+#include "models/series.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@ struct cli_run_opts {
     const char *output;   /* -o: results file; NULL for the command's default */
     int quiet;            /* --quiet: no progress line */
     int persons;          /* --persons: also write one row per person */
+    long trace;           /* --trace[=N]: keep the first N events of replication 0 (0 off) */
     int threads;          /* -j: threads to run replications on, 1..CLI_MAX_THREADS */
     char reps_set[64];    /* "run.replications=N" from -r, "" if not given */
     char seed_set[64];    /* "run.seed=S" from --seed, "" if not given */
@@ -50,6 +53,9 @@ struct cli_run_opts {
 int cli_run_opts_parse(struct cli_run_opts *o, const char *cmd, int argc, char **argv,
                        void (*usage)(FILE *out));
 void cli_run_opts_fini(struct cli_run_opts *o);
+
+#define CLI_TRACE_DEFAULT 100000L /* events kept by --trace */
+#define CLI_TRACE_MAX 100000000L  /* the most --trace=N keeps */
 
 /* ---- Interruption ---------------------------------------------------------------------------- */
 
@@ -132,6 +138,9 @@ struct cli_scenario {
     size_t *person_counts;    /* reps: their number */
     double *persons;          /* after the run: every person row, persons_rows of them */
     size_t persons_rows;
+    size_t trace_limit;       /* events of replication 0 to record (set before the run); 0
+                               * for no trace */
+    struct trc_buf trace;     /* after the run: the recorded events */
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
     struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
     struct model_params reform_par;  /* its parameters (when reform_cfg) */

@@ -336,6 +336,89 @@ void per_fill(const struct model *m, uint32_t replication, double *rows)
     }
 }
 
+/* ---- Event trace ------------------------------------------------------------------------------- */
+
+static const struct col_text trc_text[TRC_COUNT] = {
+    [TRC_DAY] = {"day", "days", "time of the event from the start of the run"},
+    [TRC_YEAR] = {"year", "years", "the same from the start of the recording window "
+                                   "(negative in the warm-up)"},
+    [TRC_TYPE] = {"type", "code", "event type; the attribute event_names names the codes"},
+    [TRC_TARGET] = {"target", "id", "person id, or hospital index for hospital mornings"},
+    [TRC_WHAT] = {"what", "code",
+                  "personal events: 0-8 the clock of condition 0-8 (onset or exacerbation), 9 "
+                  "death, 10 a step (birthday, end of a window), 11 other acute need, 12 a "
+                  "review falling due; GP visits: the reason (0 review, 1 diagnosis, 2 acute, "
+                  "3 other need, 4 after discharge, 5 minor); other events: their payload"},
+};
+
+int trc_column_info(int col, struct outc_info *info, struct sim_err *err)
+{
+    return column_info(trc_text, TRC_COUNT, col, info, err);
+}
+
+static const char *const event_names[MODEL_EV_COUNT] = {
+    [MODEL_EV_PERSON] = "person",         [MODEL_EV_GP_VISIT] = "gp_visit",
+    [MODEL_EV_OP_VISIT] = "specialist_visit", [MODEL_EV_DISCHARGE] = "discharge",
+    [MODEL_EV_HOSPITAL_DAY] = "hospital_morning", [MODEL_EV_WINDOW] = "window_start",
+    [MODEL_EV_MONTH] = "month_end",       [MODEL_EV_REFORM] = "reform",
+    [MODEL_EV_REFORM_STEP] = "reform_step",
+};
+
+const char *trc_event_name(int type)
+{
+    return type >= 0 && type < MODEL_EV_COUNT ? event_names[type] : NULL;
+}
+
+/* The engine's trace hook: one row per event, before it is handled. */
+static void trc_record(void *user, const struct sim_event *ev)
+{
+    struct trc_buf *b = user;
+    if (b->failed)
+        return;
+    if (b->n >= b->limit) {
+        b->dropped++;
+        return;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        if (cap > b->limit)
+            cap = b->limit;
+        double *nr = realloc(b->rows, cap * TRC_COUNT * sizeof *nr);
+        if (!nr) {
+            b->failed = 1;
+            return;
+        }
+        b->rows = nr;
+        b->cap = cap;
+    }
+    const struct model *m = b->m;
+    double *r = b->rows + b->n * TRC_COUNT;
+    r[TRC_DAY] = ev->time;
+    r[TRC_YEAR] = (ev->time - m->warmup_end_day) / DIS_YEAR_DAYS;
+    r[TRC_TYPE] = ev->type;
+    r[TRC_TARGET] = ev->target;
+    r[TRC_WHAT] = ev->type == MODEL_EV_PERSON && ev->target < m->n_persons
+                      ? m->persons[ev->target].next_cand
+                  : ev->type == MODEL_EV_GP_VISIT ? (double)(ev->aux >> 8)
+                                                  : (double)ev->aux;
+    b->n++;
+}
+
+void trc_start(struct model *m, struct trc_buf *b, size_t limit)
+{
+    memset(b, 0, sizeof *b);
+    b->m = m;
+    b->limit = limit;
+    m->ctx.trace = trc_record;
+    m->ctx.trace_user = b;
+}
+
+void trc_fini(struct trc_buf *b)
+{
+    free(b->rows);
+    memset(b, 0, sizeof *b);
+}
+
 /* ---- Ledger ---------------------------------------------------------------------------------- */
 
 /* Ledger at the end of year y (1 ..): a kept snapshot, or the current one for the last. */

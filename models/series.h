@@ -148,6 +148,38 @@ size_t per_rows(const struct model *m);
 /* Fills per_rows(m) rows of PER_COUNT values, by id. */
 void per_fill(const struct model *m, uint32_t replication, double *rows);
 
+/* ---- Event trace (optional: `caresim run --trace`) ------------------------------------------ */
+
+enum trc_column {
+    TRC_DAY,     /* time of the event, days from the run start */
+    TRC_YEAR,    /* the same in years from the window start (negative in the warm-up) */
+    TRC_TYPE,    /* enum model_event (names in the attribute event_names) */
+    TRC_TARGET,  /* person id, or hospital index for hospital mornings */
+    TRC_WHAT,    /* personal events: what the event is for (0-8 a condition's clock: onset
+                  * or exacerbation; 9 death, 10 step, 11 other need, 12 review); GP
+                  * visits: the reason (enum care_gp_reason); else the event's aux */
+    TRC_COUNT
+};
+
+/* An event trace being recorded (model_trace_start). */
+struct trc_buf {
+    double *rows;     /* n rows of TRC_COUNT */
+    size_t n, cap;
+    size_t limit;     /* at most this many rows are kept */
+    size_t dropped;   /* events after the limit */
+    const struct model *m;
+    int failed;       /* out of memory: recording stopped */
+};
+
+int trc_column_info(int col, struct outc_info *info, struct sim_err *err);
+
+/* Starts recording every event of m into b (before model_run); at most `limit` rows. */
+void trc_start(struct model *m, struct trc_buf *b, size_t limit);
+void trc_fini(struct trc_buf *b);
+
+/* Name of an event type ("person", "gp_visit", ...); NULL for a bad code. */
+const char *trc_event_name(int type);
+
 /* ---- Ledger by year ----------------------------------------------------------------------- */
 
 enum led_column {

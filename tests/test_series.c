@@ -460,6 +460,43 @@ static void test_run_persons_table_adds_up_to_the_outcome_row(void **state)
     out_file_close(f);
 }
 
+static void test_run_trace_keeps_the_first_events_in_time_order(void **state)
+{
+    (void)state;
+    /* --trace=N: the first N events of replication 0, in the order handled (times never
+     * decrease), with valid types and the names of the types; without it, no table. */
+    make_runs();
+    char h5[160];
+    snprintf(h5, sizeof h5, "%s/trace.h5", runs.dir);
+    const char *args[] = {"run", runs.scenario, "-o", h5, "--quiet", "--trace=300", NULL};
+    run_ok(cli_run, args);
+    struct out_table *t = read_table(h5, "/scenarios/s/events");
+    assert_int_equal(t->n_rows, 300);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        assert_true(cell(t, i, TRC_TYPE) >= 0 && cell(t, i, TRC_TYPE) < MODEL_EV_COUNT);
+        if (i > 0)
+            assert_true(cell(t, i, TRC_DAY) >= cell(t, i - 1, TRC_DAY));
+    }
+    out_table_destroy(t);
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct out_file *f = out_file_open(h5, &e);
+    assert_non_null(f);
+    char **names = NULL;
+    size_t n = 0;
+    assert_int_equal(out_file_read_attr_strings(f, "/scenarios/s/events", "event_names", &names,
+                                                &n, &e),
+                     0);
+    assert_int_equal(n, MODEL_EV_COUNT);
+    assert_string_equal(names[MODEL_EV_GP_VISIT], "gp_visit");
+    free(names);
+    out_file_close(f);
+    f = out_file_open(runs.h5[0], &e);
+    struct out_table *none = NULL;
+    assert_true(out_file_read_table(f, "/scenarios/s/events", &none, &e) != 0);
+    out_file_close(f);
+}
+
 static void test_run_threads_give_bit_identical_series_groups_and_ledger(void **state)
 {
     (void)state;
@@ -635,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_run_ledger_names_its_codes),
         cmocka_unit_test(test_run_by_group_life_years_add_up_to_life_years),
         cmocka_unit_test(test_run_persons_table_adds_up_to_the_outcome_row),
+        cmocka_unit_test(test_run_trace_keeps_the_first_events_in_time_order),
         cmocka_unit_test(test_run_threads_give_bit_identical_series_groups_and_ledger),
         cmocka_unit_test(test_compare_writes_the_tables_of_every_scenario),
         cmocka_unit_test(test_export_writes_series_groups_and_ledger_as_csv),
