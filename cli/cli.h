@@ -61,6 +61,23 @@ int cli_results_open(const char *path, struct cli_results *r, struct sim_err *e)
 /* Frees everything cli_results_open gave; safe on a closed or zeroed r. */
 void cli_results_close(struct cli_results *r);
 
+/* A file written whole or not at all: open creates DIR/.NAME.tmp.PID for writing (fp), the
+ * final name being DIR/NAME; commit closes it and renames it into place (on a write error
+ * it removes it instead); fini frees it and, if not committed, removes the temporary
+ * file. Return 0 or SIM_ENOMEM / SIM_EIO with err naming the file. */
+struct cli_outfile {
+    char *path;     /* final path (malloc'ed) */
+    char *tmp_path; /* hidden temporary path beside it (malloc'ed) */
+    FILE *fp;       /* open on tmp_path; NULL once closed */
+};
+int cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name,
+                     struct sim_err *err);
+int cli_outfile_commit(struct cli_outfile *f, struct sim_err *err);
+void cli_outfile_fini(struct cli_outfile *f);
+
+/* mkdir -p: creates dir and its missing parents. Returns 0 or SIM_ENOMEM / SIM_EIO. */
+int cli_mkdir_p(const char *dir, struct sim_err *err);
+
 /* Prints the diagnostics of cfg and the closing count line to out. */
 void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out);
 

@@ -29,73 +29,6 @@
 #include "output/results.h"
 #include "sim/err.h"
 
-/* ---- Files written whole or not at all --------------------------------------------------- */
-
-/* A file being written: the stream goes to tmp_path, renamed to path on success. */
-struct export_file {
-    char *path;     /* final path (malloc'ed) */
-    char *tmp_path; /* hidden temporary path beside it (malloc'ed) */
-    FILE *fp;       /* open on tmp_path; NULL once closed */
-};
-
-/* Opens DIR/.NAME.tmp.PID for writing; the final name is DIR/NAME. */
-static int xfile_open(struct export_file *xf, const char *dir, const char *name,
-                      struct sim_err *err)
-{
-    memset(xf, 0, sizeof *xf);
-    if (asprintf(&xf->path, "%s/%s", dir, name) < 0) {
-        xf->path = NULL;
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    }
-    if (asprintf(&xf->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid()) < 0) {
-        xf->tmp_path = NULL;
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    }
-    int fd = open(xf->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || !(xf->fp = fdopen(fd, "w"))) {
-        int saved = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(xf->tmp_path);
-        }
-        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", xf->path, strerror(saved));
-    }
-    return 0;
-}
-
-/* Closes the file and renames it into place; on a write error removes it instead. */
-static int xfile_commit(struct export_file *xf, struct sim_err *err)
-{
-    int bad = fflush(xf->fp) != 0 || ferror(xf->fp);
-    int saved = errno;
-    if (fclose(xf->fp) != 0 && !bad) {
-        bad = 1;
-        saved = errno;
-    }
-    xf->fp = NULL;
-    if (!bad && rename(xf->tmp_path, xf->path) != 0) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(xf->tmp_path);
-        return sim_err_set(err, SIM_EIO, "%s: write failed: %s", xf->path, strerror(saved));
-    }
-    return 0;
-}
-
-/* Frees xf; if it was not committed, removes the temporary file. */
-static void xfile_fini(struct export_file *xf)
-{
-    if (xf->fp) {
-        fclose(xf->fp);
-        unlink(xf->tmp_path);
-    }
-    free(xf->path);
-    free(xf->tmp_path);
-    memset(xf, 0, sizeof *xf);
-}
-
 /* ---- CSV fields -------------------------------------------------------------------------- */
 
 /* A text field, quoted when RFC 4180 requires it. */
@@ -134,8 +67,8 @@ struct export_ctx {
 
 static int write_provenance(const struct export_ctx *ctx, const struct out_info *info)
 {
-    struct export_file xf;
-    int rc = xfile_open(&xf, ctx->dir, "provenance.csv", ctx->err);
+    struct cli_outfile xf;
+    int rc = cli_outfile_open(&xf, ctx->dir, "provenance.csv", ctx->err);
     if (rc == 0) {
         char seed[32], threads[32], partial[32], format[32];
         snprintf(seed, sizeof seed, "%llu", (unsigned long long)info->master_seed);
@@ -158,9 +91,9 @@ static int write_provenance(const struct export_ctx *ctx, const struct out_info 
             csv_string(xf.fp, rows[i][1]);
             fputc('\n', xf.fp);
         }
-        rc = xfile_commit(&xf, ctx->err);
+        rc = cli_outfile_commit(&xf, ctx->err);
     }
-    xfile_fini(&xf);
+    cli_outfile_fini(&xf);
     return rc;
 }
 
@@ -174,8 +107,8 @@ static int write_replications(const struct export_ctx *ctx, const char *scenario
     int rc = out_file_read_table(ctx->file, dataset, &t, ctx->err);
     if (rc != 0)
         return rc;
-    struct export_file xf;
-    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    struct cli_outfile xf;
+    rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         fputs("replication", xf.fp);
         for (size_t c = 0; c < t->n_cols; c++) {
@@ -191,9 +124,9 @@ static int write_replications(const struct export_ctx *ctx, const char *scenario
             }
             fputc('\n', xf.fp);
         }
-        rc = xfile_commit(&xf, ctx->err);
+        rc = cli_outfile_commit(&xf, ctx->err);
     }
-    xfile_fini(&xf);
+    cli_outfile_fini(&xf);
     out_table_destroy(t);
     return rc;
 }
@@ -208,8 +141,8 @@ static int write_summary(const struct export_ctx *ctx, const char *scenario)
     int rc = out_file_read_summary(ctx->file, dataset, &s, ctx->err);
     if (rc != 0)
         return rc;
-    struct export_file xf;
-    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    struct cli_outfile xf;
+    rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         fputs("outcome,unit,n,mean,sd,ci_low,ci_high\n", xf.fp);
         for (size_t i = 0; i < s->n_rows; i++) {
@@ -227,9 +160,9 @@ static int write_summary(const struct export_ctx *ctx, const char *scenario)
             csv_number(xf.fp, row->ci_high);
             fputc('\n', xf.fp);
         }
-        rc = xfile_commit(&xf, ctx->err);
+        rc = cli_outfile_commit(&xf, ctx->err);
     }
-    xfile_fini(&xf);
+    cli_outfile_fini(&xf);
     out_summary_destroy(s);
     return rc;
 }
@@ -243,13 +176,13 @@ static int write_config(const struct export_ctx *ctx, const char *scenario)
     int rc = out_file_read_config(ctx->file, scenario, &text, ctx->err);
     if (rc != 0)
         return rc;
-    struct export_file xf;
-    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    struct cli_outfile xf;
+    rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         fputs(text, xf.fp);
-        rc = xfile_commit(&xf, ctx->err);
+        rc = cli_outfile_commit(&xf, ctx->err);
     }
-    xfile_fini(&xf);
+    cli_outfile_fini(&xf);
     free(text);
     return rc;
 }
@@ -318,8 +251,8 @@ static int write_plain_table(const struct export_ctx *ctx, const char *scenario,
             parties = NULL;
         }
     }
-    struct export_file xf;
-    rc = xfile_open(&xf, ctx->dir, name, ctx->err);
+    struct cli_outfile xf;
+    rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         for (size_t c = 0; c < t->n_cols; c++) {
             if (c > 0)
@@ -346,9 +279,9 @@ static int write_plain_table(const struct export_ctx *ctx, const char *scenario,
             }
             fputc('\n', xf.fp);
         }
-        rc = xfile_commit(&xf, ctx->err);
+        rc = cli_outfile_commit(&xf, ctx->err);
     }
-    xfile_fini(&xf);
+    cli_outfile_fini(&xf);
     free(parties);
     free(mechanisms);
     out_table_destroy(t);
@@ -383,36 +316,6 @@ static int (*const scenario_writers[])(const struct export_ctx *ctx, const char 
 
 /* ---- The directory ----------------------------------------------------------------------- */
 
-/* mkdir -p: creates dir and its missing parents. */
-static int make_dirs(const char *dir, struct sim_err *err)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        struct stat st;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s", p,
-                             strerror(errno));
-            break;
-        }
-        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s is not a directory",
-                             dir, p);
-            break;
-        }
-        *s = c;
-        if (!c)
-            break;
-    }
-    free(p);
-    return rc;
-}
 
 /* Scenario names become file names: refuse any that would leave DIR or be hidden. */
 static int safe_file_stem(const char *name)
@@ -504,7 +407,7 @@ int cli_export(int argc, char **argv)
                         res.names[i]);
             goto fail;
         }
-    if (make_dirs(dir, &e) != 0)
+    if (cli_mkdir_p(dir, &e) != 0)
         goto fail;
 
     struct export_ctx ctx = {res.file, dir, &e};

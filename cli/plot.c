@@ -98,103 +98,6 @@ static int safe_file_stem(const char *name)
     return name[0] != '\0' && name[0] != '.' && !strchr(name, '/');
 }
 
-/* ---- Files written whole or not at all --------------------------------------------------- */
-
-/* A file being written: the stream goes to tmp_path, renamed to path on success. */
-struct plot_file {
-    char *path;     /* final path (malloc'ed) */
-    char *tmp_path; /* hidden temporary path beside it (malloc'ed) */
-    FILE *fp;       /* open on tmp_path; NULL once closed */
-};
-
-/* Opens DIR/.NAME.tmp.PID for writing; the final name is DIR/NAME. */
-static int pfile_open(struct plot_file *pf, const char *dir, const char *name,
-                      struct sim_err *err)
-{
-    memset(pf, 0, sizeof *pf);
-    if (asprintf(&pf->path, "%s/%s", dir, name) < 0) {
-        pf->path = NULL;
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    }
-    if (asprintf(&pf->tmp_path, "%s/.%s.tmp.%ld", dir, name, (long)getpid()) < 0) {
-        pf->tmp_path = NULL;
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    }
-    int fd = open(pf->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || !(pf->fp = fdopen(fd, "w"))) {
-        int saved = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(pf->tmp_path);
-        }
-        return sim_err_set(err, SIM_EIO, "%s: cannot create: %s", pf->path, strerror(saved));
-    }
-    return 0;
-}
-
-/* Closes the file and renames it into place; on a write error removes it instead. */
-static int pfile_commit(struct plot_file *pf, struct sim_err *err)
-{
-    int bad = fflush(pf->fp) != 0 || ferror(pf->fp);
-    int saved = errno;
-    if (fclose(pf->fp) != 0 && !bad) {
-        bad = 1;
-        saved = errno;
-    }
-    pf->fp = NULL;
-    if (!bad && rename(pf->tmp_path, pf->path) != 0) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(pf->tmp_path);
-        return sim_err_set(err, SIM_EIO, "%s: write failed: %s", pf->path, strerror(saved));
-    }
-    return 0;
-}
-
-/* Frees pf; if it was not committed, removes the temporary file. */
-static void pfile_fini(struct plot_file *pf)
-{
-    if (pf->fp) {
-        fclose(pf->fp);
-        unlink(pf->tmp_path);
-    }
-    free(pf->path);
-    free(pf->tmp_path);
-    memset(pf, 0, sizeof *pf);
-}
-
-/* mkdir -p: creates dir and its missing parents. */
-static int make_dirs(const char *dir, struct sim_err *err)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        struct stat st;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s", p,
-                             strerror(errno));
-            break;
-        }
-        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            rc = sim_err_set(err, SIM_EIO, "cannot create directory %s: %s is not a directory",
-                             dir, p);
-            break;
-        }
-        *s = c;
-        if (!c)
-            break;
-    }
-    free(p);
-    return rc;
-}
 
 /* ---- Writing data files and scripts ------------------------------------------------------ */
 
@@ -286,23 +189,23 @@ static int write_figure(struct plot_ctx *ctx, const char *figure,
                         const void *arg)
 {
     char name[1100];
-    struct plot_file pf;
+    struct cli_outfile pf;
     snprintf(name, sizeof name, "%s.dat", figure);
-    int rc = pfile_open(&pf, ctx->dir, name, ctx->err);
+    int rc = cli_outfile_open(&pf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         data(pf.fp, ctx, arg);
-        rc = pfile_commit(&pf, ctx->err);
+        rc = cli_outfile_commit(&pf, ctx->err);
     }
-    pfile_fini(&pf);
+    cli_outfile_fini(&pf);
     if (rc != 0)
         return rc;
     snprintf(name, sizeof name, "%s.gp", figure);
-    rc = pfile_open(&pf, ctx->dir, name, ctx->err);
+    rc = cli_outfile_open(&pf, ctx->dir, name, ctx->err);
     if (rc == 0) {
         script(pf.fp, ctx, figure, arg);
-        rc = pfile_commit(&pf, ctx->err);
+        rc = cli_outfile_commit(&pf, ctx->err);
     }
-    pfile_fini(&pf);
+    cli_outfile_fini(&pf);
     return rc != 0 ? rc : add_figure(ctx, figure);
 }
 
@@ -1410,7 +1313,7 @@ int cli_plot(int argc, char **argv)
         fprintf(stderr, "caresim plot: out of memory\n");
         goto out;
     }
-    if (make_dirs(dir, &e) != 0) {
+    if (cli_mkdir_p(dir, &e) != 0) {
         fprintf(stderr, "caresim plot: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
