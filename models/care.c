@@ -405,6 +405,10 @@ int care_forgoes(struct model *m, uint32_t id, double extra)
     double u;
     pop_draw(m, id, 1, &u);
     double base = m->par.care_seeking.forgo_probability[p->activation - 1];
+    if (p->flags & POP_RURAL)
+        base += m->par.care_seeking.rural_forgo_extra; /* distance */
+    if (base > 1.0)
+        base = 1.0;
     if (u >= base + (1.0 - base) * extra)
         return 0;
     if (care_in_window(m)) {

@@ -588,6 +588,11 @@ static const struct sim_cfg_key keys[] = {
         .source = SRC_ASSUMED,
         SIM_CFG_FIELD(MP, care_seeking.forgo_probability),
     },
+    FKEY("care_seeking.rural_forgo_extra", "fraction", 0.03, "[0, 1]",
+         care_seeking.rural_forgo_extra,
+         "Added to the chance of forgoing a non-emergency need for persons in rural areas "
+         "(distance to care)",
+         SRC_ASSUMED),
     FKEY("care_seeking.forgo_exacerbation_hr", "ratio", 1.3, "[1, 10]",
          care_seeking.forgo_exacerbation_hr,
          "Exacerbation rate ratio while a forgone need is unmet (until the next GP visit)",

@@ -112,6 +112,8 @@ struct care_seeking_params {
     double forgo_probability[PARAMS_ACTIVATIONS]; /* a non-emergency need is not taken to
                                                    * care, by activation level 1-4 */
     double forgo_exacerbation_hr;      /* exacerbation rate ratio while need is unmet */
+    double rural_forgo_extra;          /* added to the chance of forgoing for persons in
+                                        * rural areas (distance), fraction */
     double ed_if_gp_wait_days;         /* urgent need facing a GP wait over this goes to the
                                         * ED with probability ed_if_gp_wait_share, days */
     double ed_if_gp_wait_share;        /* see ed_if_gp_wait_days, fraction */

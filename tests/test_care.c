@@ -331,6 +331,24 @@ static void test_forgone_care_leaves_conditions_uncontrolled_and_raises_risk(voi
     model_destroy(b.m);
 }
 
+static void test_distance_makes_rural_persons_forgo_more_care(void **state)
+{
+    (void)state;
+    /* care_seeking.rural_forgo_extra adds to the rural persons' chance of forgoing (17%
+     * of persons are rural): raising it from 0 to 0.3 must raise forgone needs by more than
+     * 0.3 x 17% x the needs at risk, i.e. clearly (paired runs, 10 000 persons, 2 years;
+     * checked: > 10% more). */
+    const char *none[] = {"care_seeking.rural_forgo_extra=0"};
+    const char *far[] = {"care_seeking.rural_forgo_extra=0.3"};
+    struct run a, b;
+    run_scenario(&a, 10000, 2.0, none, 1);
+    run_scenario(&b, 10000, 2.0, far, 1);
+    print_message("forgone %.0f -> %.0f\n", a.row[OUTC_FORGONE], b.row[OUTC_FORGONE]);
+    assert_true(b.row[OUTC_FORGONE] > 1.10 * a.row[OUTC_FORGONE]);
+    model_destroy(a.m);
+    model_destroy(b.m);
+}
+
 static void test_pathway_changes_leave_disease_onsets_alone(void **state)
 {
     (void)state;
@@ -372,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_fewer_gps_make_longer_waits_and_fewer_visits),
         cmocka_unit_test(test_fewer_beds_mean_boarding_cancellations_and_pressure),
         cmocka_unit_test(test_forgone_care_leaves_conditions_uncontrolled_and_raises_risk),
+        cmocka_unit_test(test_distance_makes_rural_persons_forgo_more_care),
         cmocka_unit_test(test_pathway_changes_leave_disease_onsets_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
