@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/runner.h"
+#include "models/care.h"
 #include "models/params.h"
 
 void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out)
@@ -96,6 +97,20 @@ int cli_validate(int argc, char **argv)
     /* Loaded as run loads it, so a reform.scenario file is checked too. */
     struct cli_scenario sc;
     rc = cli_scenario_load(&sc, "validate", path, sets, nsets);
+    /* What the key ranges cannot check: combinations of keys (the model's own checks) and
+     * the disease calibration (prevalence curves must not fall with age...). */
+    if (rc == CLI_EXIT_OK) {
+        struct sim_err e;
+        char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+        sim_err_clear(&e);
+        if (care_check_params(&sc.par, &e) != 0 ||
+            (sc.reform_cfg && care_check_params(&sc.reform_par, &e) != 0)) {
+            fprintf(stderr, "caresim validate: %s: %s\n", path, sim_err_format(&e, buf, sizeof buf));
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = cli_scenario_prepare(&sc, "validate");
+        }
+    }
     if (rc == CLI_EXIT_OK)
         rc = sim_cfg_print(sc.cfg, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     if (rc == CLI_EXIT_OK && sc.reform_cfg)

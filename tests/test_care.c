@@ -13,7 +13,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cli/cli.h"
 #include "models/model.h"
 #include "models/outcomes.h"
 #include "models/params.h"
@@ -349,6 +352,35 @@ static void test_distance_makes_rural_persons_forgo_more_care(void **state)
     model_destroy(b.m);
 }
 
+static void test_share_combinations_are_refused_by_the_model_and_validate(void **state)
+{
+    (void)state;
+    /* Each share is within its range, but together they exceed 1: model_create and
+     * `caresim validate` refuse it, naming both keys (exit 2). */
+    struct model_params par;
+    const char *sets[] = {"disease.copd.severe_share=0.7", "disease.copd.self_care_share=0.5"};
+    testutil_default_params(&par, sets, 2);
+    struct sim_err err;
+    sim_err_clear(&err);
+    assert_null(model_create(&par, 0, &err));
+    assert_int_equal(err.code, SIM_EINVAL);
+    assert_non_null(strstr(err.msg, "disease.copd.severe_share + disease.copd.self_care_share"));
+    char dir[] = "/tmp/caresim-test-care-XXXXXX", out[64], errf[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    snprintf(errf, sizeof errf, "%s/err.txt", dir);
+    char *argv[] = {"validate", "scenarios/base.cfg", "--set", "care_seeking.other_ed_share=0.9",
+                    NULL};
+    assert_int_equal(testutil_run_captured(cli_validate, 4, argv, out, errf), 2);
+    char *msg = testutil_slurp(errf, NULL);
+    assert_non_null(strstr(msg, "care_seeking.other_self_care_share + "
+                                "care_seeking.other_ed_share: must not exceed 1"));
+    free(msg);
+    remove(out);
+    remove(errf);
+    rmdir(dir);
+}
+
 static void test_pathway_changes_leave_disease_onsets_alone(void **state)
 {
     (void)state;
@@ -391,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_fewer_beds_mean_boarding_cancellations_and_pressure),
         cmocka_unit_test(test_forgone_care_leaves_conditions_uncontrolled_and_raises_risk),
         cmocka_unit_test(test_distance_makes_rural_persons_forgo_more_care),
+        cmocka_unit_test(test_share_combinations_are_refused_by_the_model_and_validate),
         cmocka_unit_test(test_pathway_changes_leave_disease_onsets_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
