@@ -4,11 +4,10 @@
  * Each test runs in a fresh temporary directory (mkdtemp under /tmp, removed afterwards)
  * that is also the working directory, so messages read "scenarios/x.cfg:2: ..." exactly.
  */
-#define _GNU_SOURCE /* nftw */
+#define _GNU_SOURCE
 #include "tests/testutil.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -116,17 +115,11 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     struct fixture *f = *state;
     int rc = chdir(f->old);
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(f->dir);
     free(f);
     return rc;
 }

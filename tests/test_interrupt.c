@@ -118,9 +118,7 @@ static void test_sigterm_before_any_replication_writes_nothing(void **state)
 static int remove_dir(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return testutil_remove_tree(dir);
 }
 
 int main(void)

@@ -10,7 +10,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,14 +56,6 @@ struct scratch {
     char *out;         /* its contents, after run_cmd */
     char *err;         /* its contents, after run_cmd */
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 /* Writes the test results file: scenarios "alpha" and "beta" with replications and summary. */
 static int write_results(const char *path)
@@ -119,7 +110,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct scratch *s = *state;
-    nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    testutil_remove_tree(s->dir);
     free(s->out);
     free(s->err);
     free(s);

@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include "tests/testutil.h"
 
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,18 +176,10 @@ static struct {
     char out_txt[128], err_txt[128];
 } runs;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void runs_free(void)
 {
     if (runs.dir[0])
-        nftw(runs.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        testutil_remove_tree(runs.dir);
     out_library_close();
 }
 

@@ -1,4 +1,5 @@
 /* tests/testutil.c — assertion helpers for the cmocka tests. */
+#define _GNU_SOURCE /* nftw */
 #include "testutil.h"
 
 #include "models/model.h"
@@ -6,11 +7,14 @@
 #include "models/params.h"
 #include "sim/config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void testutil_assert_near(double actual, double expected, double tol, const char *expr,
@@ -118,4 +122,20 @@ void testutil_disease_only(struct model_params *par)
         par->care_seeking.other_need_rate[b] = 0.0;
     par->hospital.relapse_rate = 0.0;
     par->utility.uncontrolled_multiplier = 1.0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int testutil_remove_tree(const char *dir)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }

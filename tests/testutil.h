@@ -31,6 +31,10 @@ char *testutil_slurp(const char *path, size_t *size);
 int testutil_run_captured(int (*cmd)(int, char **), int argc, char **argv,
                           const char *out_path, const char *err_path);
 
+/* Removes dir and everything below it (not following symbolic links), like rm -rf; a
+ * missing dir is not an error. Returns 0 or -1. For the tests' temporary directories. */
+int testutil_remove_tree(const char *dir);
+
 struct model_params;
 /* Fills *par with the default scenario named "test", with overrides ("key=value"); fails
  * the test on a bad override. */
