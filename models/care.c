@@ -40,6 +40,31 @@ static int book_init(struct sim_book *b, uint32_t slots, struct sim_err *err)
     return sim_book_init(b, &cfg, err);
 }
 
+/* How many of `slots` a day are urgent at share `share` (rounded; one routine slot stays). */
+static uint32_t urgent_part(uint32_t slots, double share)
+{
+    uint32_t urgent = (uint32_t)lround(slots * share);
+    return urgent >= slots ? (slots ? slots - 1 : 0) : urgent;
+}
+
+/* A capacity of x a day, rounded, at least 1 (a provider exists). */
+static uint32_t at_least_one(double x) { return x < 1.0 ? 1u : (uint32_t)lround(x); }
+
+/* GP capacity of practice pr with `clinicians` GPs per full list of `list` persons, `per_gp`
+ * slots a GP, `nurses` nurse slots per full list and remote slots at `tele` x the GP slots:
+ * sets pr->clinicians and pr->nurse_slots; *slots gets the GP slots a day, *remote the
+ * remote ones. A practice smaller than a full list has proportionally fewer of each. */
+static void practice_capacity(struct care_practice *pr, double list, double clinicians,
+                              double per_gp, double nurses, double tele, uint32_t *slots,
+                              uint32_t *remote)
+{
+    double scale = pr->persons / list;
+    pr->clinicians = clinicians * scale;
+    *slots = at_least_one(pr->clinicians * per_gp);
+    pr->nurse_slots = (uint32_t)lround(nurses * scale);
+    *remote = (uint32_t)lround(tele * *slots);
+}
+
 int care_books_init(struct care_books *b, uint32_t slots, double urgent_share, uint32_t extra,
                     struct sim_err *err)
 {
@@ -48,9 +73,7 @@ int care_books_init(struct care_books *b, uint32_t slots, double urgent_share, u
         return sim_err_set(err, SIM_EINVAL, "care: %llu slots a day is more than one book "
                                             "holds (%u)",
                            (unsigned long long)slots + extra, SIM_BOOK_MAX_SLOTS);
-    uint32_t urgent = (uint32_t)lround(slots * urgent_share);
-    if (urgent >= slots)
-        urgent = slots ? slots - 1 : 0;
+    uint32_t urgent = urgent_part(slots, urgent_share);
     int rc = book_init(&b->routine, slots - urgent + extra, err);
     if (rc)
         return rc;
@@ -196,31 +219,27 @@ int care_init(struct model *m, struct sim_err *err)
         uint32_t h = first / catchment;
         pr->hospital = h < cr->n_hospitals ? h : cr->n_hospitals - 1;
         cr->hospitals[pr->hospital].persons += pr->persons;
-        /* A practice smaller than a full list has proportionally fewer GPs (and nurses). */
-        double scale = (double)pr->persons / list;
-        pr->clinicians = par->practices.clinicians * scale;
-        double slots = pr->clinicians * par->practices.slots_per_clinician_day;
-        uint32_t s = slots < 1.0 ? 1u : (uint32_t)lround(slots);
-        pr->nurse_slots = (uint32_t)lround(par->policy.nurse_slots_per_practice_day * scale);
-        uint32_t remote = (uint32_t)lround(par->policy.tele_slot_share * s);
+        uint32_t s, remote;
+        practice_capacity(pr, list, par->practices.clinicians,
+                          par->practices.slots_per_clinician_day,
+                          par->policy.nurse_slots_per_practice_day, par->policy.tele_slot_share,
+                          &s, &remote);
         int rc = care_books_init(&pr->books, s, par->practices.urgent_slot_share,
                                  pr->nurse_slots + remote, err);
         if (rc)
             return rc;
-        pr->gp_slots = sim_book_capacity_on(&pr->books.routine, 0) - pr->nurse_slots - remote;
+        pr->gp_slots = s - urgent_part(s, par->practices.urgent_slot_share);
     }
     for (uint32_t h = 0; h < cr->n_hospitals; h++) {
         struct care_hospital *ho = &cr->hospitals[h];
         double per1000 = ho->persons / 1000.0;
-        double beds = par->hospital.beds_per_1000 * per1000;
-        ho->nbeds = beds < 1.0 ? 1u : (uint32_t)lround(beds);
+        ho->nbeds = at_least_one(par->hospital.beds_per_1000 * per1000);
         int rc = sim_beds_init(&ho->beds, ho->nbeds, 0.0, err);
         if (rc)
             return rc;
         for (int s = 0; s < PARAMS_SPECIALTIES; s++) {
-            double per_day = par->outpatient.capacity_per_1000_year[s] * per1000 /
-                             WORKING_DAYS_PER_YEAR;
-            uint32_t slots = per_day < 1.0 ? 1u : (uint32_t)lround(per_day);
+            uint32_t slots = at_least_one(par->outpatient.capacity_per_1000_year[s] * per1000 /
+                                          WORKING_DAYS_PER_YEAR);
             ho->clinic_slots_per_day[s] = slots;
             rc = care_books_init(&ho->clinic[s], slots, par->outpatient.urgent_slot_share, 0,
                                  err);
@@ -320,15 +339,9 @@ int care_set_capacity(struct model *m, const struct model_params *a,
     double tele = mix(a->policy.tele_slot_share, b->policy.tele_slot_share, f);
     for (uint32_t k = 0; k < m->n_practices; k++) {
         struct care_practice *pr = &cr->practices[k];
-        double scale = pr->persons / list;
-        pr->clinicians = clin * scale;
-        double slots = pr->clinicians * per_gp;
-        uint32_t s = slots < 1.0 ? 1u : (uint32_t)lround(slots);
-        uint32_t urgent = (uint32_t)lround(s * urgent_share);
-        if (urgent >= s)
-            urgent = s - 1;
-        pr->nurse_slots = (uint32_t)lround(nurses * scale);
-        uint32_t remote = (uint32_t)lround(tele * s);
+        uint32_t s, remote;
+        practice_capacity(pr, list, clin, per_gp, nurses, tele, &s, &remote);
+        uint32_t urgent = urgent_part(s, urgent_share);
         pr->gp_slots = s - urgent;
         uint32_t routine = pr->gp_slots + pr->nurse_slots + remote;
         if (!pr->books.has_urgent && urgent > 0)
@@ -346,13 +359,12 @@ int care_set_capacity(struct model *m, const struct model_params *a,
         struct care_hospital *ho = &cr->hospitals[h];
         double per1000 = ho->persons / 1000.0;
         for (int s = 0; s < PARAMS_SPECIALTIES; s++) {
-            double per_day = mix(a->outpatient.capacity_per_1000_year[s],
-                                 b->outpatient.capacity_per_1000_year[s], f) *
-                             per1000 / WORKING_DAYS_PER_YEAR;
-            uint32_t slots = per_day < 1.0 ? 1u : (uint32_t)lround(per_day);
-            uint32_t urgent = (uint32_t)lround(slots * b->outpatient.urgent_slot_share);
-            if (urgent >= slots || !ho->clinic[s].has_urgent)
-                urgent = ho->clinic[s].has_urgent ? slots - 1 : 0;
+            uint32_t slots = at_least_one(mix(a->outpatient.capacity_per_1000_year[s],
+                                              b->outpatient.capacity_per_1000_year[s], f) *
+                                          per1000 / WORKING_DAYS_PER_YEAR);
+            uint32_t urgent = ho->clinic[s].has_urgent
+                                  ? urgent_part(slots, b->outpatient.urgent_slot_share)
+                                  : 0;
             ho->clinic_slots_per_day[s] = slots;
             const uint32_t rs[7] = {slots - urgent, slots - urgent, slots - urgent,
                                     slots - urgent, slots - urgent, 0, 0};
@@ -362,8 +374,9 @@ int care_set_capacity(struct model *m, const struct model_params *a,
                  sim_book_set_slots(&ho->clinic[s].urgent, today, us, &m->ctx.err) != 0))
                 return m->ctx.err.code ? m->ctx.err.code : SIM_EINVAL;
         }
-        double beds = mix(a->hospital.beds_per_1000, b->hospital.beds_per_1000, f) * per1000;
-        int rc = care_set_beds(m, h, beds < 1.0 ? 1u : (uint32_t)lround(beds));
+        int rc = care_set_beds(
+            m, h, at_least_one(mix(a->hospital.beds_per_1000, b->hospital.beds_per_1000, f) *
+                               per1000));
         if (rc)
             return rc;
         ho->electives_per_day = mix(a->hospital.elective_capacity_per_1000_year,
@@ -381,19 +394,26 @@ void care_on_birth(struct model *m, uint32_t id)
     m->care.practices[m->persons[id].practice].list_weight += 1.0;
 }
 
-double care_bed_occupancy(const struct model *m)
+void care_bed_days(const struct model *m, double *busy, double *available, double *boarding)
 {
     const struct care *cr = &m->care;
-    double now = m->ctx.now, busy = 0.0, avail = 0.0;
-    if (now <= m->warmup_end_day)
-        return NAN;
+    double now = m->ctx.now;
+    *busy = *available = *boarding = 0.0;
     for (uint32_t h = 0; h < cr->n_hospitals; h++) {
-        /* Beds in existence over time (they may change with a reform). */
         const struct sim_queue *q = &cr->hospitals[h].beds.q;
         uint32_t beds = q->servers > q->busy ? q->servers : q->busy;
-        busy += sim_queue_busy_days(q, now);
-        avail += q->st.area_servers + beds * (now - q->t_last);
+        *busy += sim_queue_busy_days(q, now);
+        *available += q->st.area_servers + beds * (now - q->t_last);
+        *boarding += sim_queue_waiting_days(q, now);
     }
+}
+
+double care_bed_occupancy(const struct model *m)
+{
+    if (m->ctx.now <= m->warmup_end_day)
+        return NAN;
+    double busy, avail, boarding;
+    care_bed_days(m, &busy, &avail, &boarding);
     return avail > 0.0 ? busy / avail : NAN;
 }
 

@@ -199,6 +199,10 @@ int care_set_beds(struct model *m, uint32_t h, uint32_t beds);
 void care_on_birth(struct model *m, uint32_t id);
 int care_window_start(struct model *m);
 
+/* Bed-days since the window start up to now, all hospitals: occupied (*busy), in existence
+ * (*available; beds may change with a reform) and spent boarding (*boarding). */
+void care_bed_days(const struct model *m, double *busy, double *available, double *boarding);
+
 /* Bed occupancy over the recording window so far (busy bed-days / bed-days), all
  * hospitals; NaN before the window. */
 double care_bed_occupancy(const struct model *m);

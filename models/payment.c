@@ -25,16 +25,21 @@ static double best_multiplier(const struct behaviour_params *b, double altruism,
     return m;
 }
 
+/* The fee part of a GP practice's payment per consultation: the whole fee, the blended
+ * share of it, or nothing (capitation, salary). */
+static double gp_fee(const struct payment_params *pp)
+{
+    return pp->gp_mechanism == PARAMS_GP_FFS       ? pp->gp_fee
+           : pp->gp_mechanism == PARAMS_GP_BLENDED ? pp->gp_blend_fee_share * pp->gp_fee
+                                                   : 0.0;
+}
+
 /* What a GP practice receives per consultation at the margin: the fee part of its payment
  * or the patient's copayment, whichever is larger (the payer tops the copayment up to the
  * fee). */
 static double gp_marginal_revenue(const struct model_params *par)
 {
-    const struct payment_params *pp = &par->payment;
-    double fee = pp->gp_mechanism == PARAMS_GP_FFS       ? pp->gp_fee
-                 : pp->gp_mechanism == PARAMS_GP_BLENDED ? pp->gp_blend_fee_share * pp->gp_fee
-                                                         : 0.0;
-    return fmax(fee, par->costs.copay_gp);
+    return fmax(gp_fee(&par->payment), par->costs.copay_gp);
 }
 
 /* Mean GP control probability over the conditions: the chance a review of an uncontrolled
@@ -116,11 +121,7 @@ static void pay_service(struct model *m, enum pay_party to, enum pay_mechanism h
 
 void pay_gp_visit(struct model *m, double copay)
 {
-    const struct payment_params *pp = &m->par.payment;
-    double fee = pp->gp_mechanism == PARAMS_GP_FFS       ? pp->gp_fee
-                 : pp->gp_mechanism == PARAMS_GP_BLENDED ? pp->gp_blend_fee_share * pp->gp_fee
-                                                         : 0.0;
-    pay_service(m, PAY_GP, PAY_FEE, fee, copay);
+    pay_service(m, PAY_GP, PAY_FEE, gp_fee(&m->par.payment), copay);
 }
 
 void pay_specialist_visit(struct model *m, double copay)

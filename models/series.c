@@ -161,15 +161,9 @@ int ser_snapshot(struct model *m)
     x->gp_wait_days = t->gp_wait_days;
     x->op_referrals = t->op_referrals;
     x->op_wait_days = t->op_wait_days;
-    for (uint32_t h = 0; h < m->care.n_hospitals; h++) {
-        const struct care_hospital *ho = &m->care.hospitals[h];
-        const struct sim_queue *q = &ho->beds.q;
-        uint32_t beds = q->servers > q->busy ? q->servers : q->busy;
-        x->busy_days += sim_queue_busy_days(q, now);
-        x->bed_days += q->st.area_servers + beds * (now - q->t_last);
-        x->waiting_days += sim_queue_waiting_days(q, now);
-        x->listed += ho->listed;
-    }
+    care_bed_days(m, &x->busy_days, &x->bed_days, &x->waiting_days);
+    for (uint32_t h = 0; h < m->care.n_hospitals; h++)
+        x->listed += m->care.hospitals[h].listed;
     memcpy(x->cost_cents, m->tally.cost_cents, sizeof x->cost_cents);
     for (int to = 0; to < PAY_NPARTIES; to++)
         for (int h = 0; h < PAY_NMECHANISMS; h++)
