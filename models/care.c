@@ -265,8 +265,6 @@ int care_init(struct model *m, struct sim_err *err)
     }
     cr->weight_norm = total > 0.0 ? n / total : 1.0;
     cr->cm_places = (uint32_t)lround(par->policy.cm_capacity_per_1000 * n / 1000.0);
-    for (uint32_t id = 0; id < n; id++)
-        care_person_start(m, id);
     return 0;
 }
 
@@ -455,7 +453,6 @@ void care_person_start(struct model *m, uint32_t id)
     double u;
     pop_draw(m, id, 1, &u);
     p->review_day = (float)(m->ctx.now + u * ((double)p->review_day - m->ctx.now));
-    dis_redraw(m, id);
 }
 
 /* Marks condition c uncontrolled (an exacerbation that needs care shows control is lost). */

@@ -165,7 +165,8 @@ void care_factors_init(struct model *m);
 int care_init(struct model *m, struct sim_err *err);
 void care_fini(struct model *m);
 
-/* The first routine review of a person present at time 0 (after their history). */
+/* Sets the first routine review of a person present at time 0 (after their history, before
+ * their first event is drawn: pop_init). */
 void care_person_start(struct model *m, uint32_t id);
 
 /* Need arising from the person's clocks (called by disease.c). Return 0 or SIM_E*. */

@@ -152,8 +152,10 @@ int pop_init(struct model *m, struct sim_err *err)
 
     for (uint32_t id = 0; id < n; id++)
         create_initial(m, id);
-    for (uint32_t id = 0; id < n; id++)
+    for (uint32_t id = 0; id < n; id++) {
+        care_person_start(m, id);
         dis_redraw(m, id);
+    }
     if (m->ctx.failed)
         return sim_err_set(err, m->ctx.failed, "%s", m->ctx.err.msg);
     m->counts.persons_start = n;
