@@ -295,7 +295,6 @@ int care_window_start(struct model *m)
 {
     struct care *cr = &m->care;
     double now = m->ctx.now;
-    cr->window_bed_days0 = 0.0;
     for (uint32_t h = 0; h < cr->n_hospitals; h++)
         if (sim_queue_reset_stats(&cr->hospitals[h].beds.q, now, NULL) != 0)
             return sim_err_set(&m->ctx.err, SIM_ESTATE, "care: window start out of order");

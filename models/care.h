@@ -143,7 +143,6 @@ struct care {
     struct care_practice *practices;  /* m->n_practices */
     struct care_hospital *hospitals;  /* n_hospitals */
     uint32_t n_hospitals;
-    double window_bed_days0;          /* busy bed-days at the window start (all hospitals) */
     double weight_norm;               /* capitation weights scale: persons / weight sum at
                                        * the start, so weights average 1 */
     uint32_t *cm_list;                /* case-managed persons (the dead dropped monthly) */

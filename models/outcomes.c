@@ -257,35 +257,32 @@ static int check_invariants(const struct model *m, uint64_t *alive_scanned, stru
     return 0;
 }
 
-/* a / b, NaN when b is 0. */
-static double ratio(double a, double b) { return b > 0.0 ? a / b : NAN; }
-
 /* The care columns, from the care tally (py: person-years in the window). */
 static void care_outcomes(const struct model *m, double *row, double py)
 {
     const struct care_tally *t = &m->care.tally;
     double per_1000 = py > 0.0 ? 1000.0 / py : NAN;
-    row[OUTC_GP_VISITS] = ratio(t->gp_visits, py);
-    row[OUTC_SPECIALIST_VISITS] = ratio(t->op_visits, py);
+    row[OUTC_GP_VISITS] = outc_ratio(t->gp_visits, py);
+    row[OUTC_SPECIALIST_VISITS] = outc_ratio(t->op_visits, py);
     row[OUTC_ED_VISITS] = t->ed_visits * per_1000;
     row[OUTC_EMERGENCY_ADMISSIONS] = t->admissions_emergency * per_1000;
     row[OUTC_ELECTIVE_ADMISSIONS] = t->admissions_elective * per_1000;
     row[OUTC_AVOIDABLE_ADMISSIONS] = t->admissions_avoidable * per_1000;
     row[OUTC_DISCHARGES] = t->discharges * per_1000;
-    row[OUTC_READMISSION_30D] = ratio(t->readmissions_30d, t->discharges_alive);
-    row[OUTC_MEAN_LOS] = ratio(t->bed_days, t->discharges);
+    row[OUTC_READMISSION_30D] = outc_ratio(t->readmissions_30d, t->discharges_alive);
+    row[OUTC_MEAN_LOS] = outc_ratio(t->bed_days, t->discharges);
     row[OUTC_BED_OCCUPANCY] = care_bed_occupancy(m);
-    row[OUTC_BOARDED_SHARE] = ratio(t->boarded, t->admissions_emergency);
-    row[OUTC_MEAN_WAIT_GP] = ratio(t->gp_wait_days, t->gp_requests);
-    row[OUTC_MEAN_WAIT_SPECIALIST] = ratio(t->op_wait_days, t->op_referrals);
-    row[OUTC_MEAN_WAIT_ELECTIVE] = ratio(t->elective_wait_days, t->admissions_elective);
+    row[OUTC_BOARDED_SHARE] = outc_ratio(t->boarded, t->admissions_emergency);
+    row[OUTC_MEAN_WAIT_GP] = outc_ratio(t->gp_wait_days, t->gp_requests);
+    row[OUTC_MEAN_WAIT_SPECIALIST] = outc_ratio(t->op_wait_days, t->op_referrals);
+    row[OUTC_MEAN_WAIT_ELECTIVE] = outc_ratio(t->elective_wait_days, t->admissions_elective);
     row[OUTC_ELECTIVE_CANCELLED] = t->elective_cancelled * per_1000;
     row[OUTC_FORGONE] = t->forgone;
-    row[OUTC_POSTACUTE_RATE] = ratio(t->postacute, t->discharges_alive);
-    row[OUTC_REFERRAL_RATE] = ratio(t->gp_referrals, t->gp_visits);
+    row[OUTC_POSTACUTE_RATE] = outc_ratio(t->postacute, t->discharges_alive);
+    row[OUTC_REFERRAL_RATE] = outc_ratio(t->gp_referrals, t->gp_visits);
     double py_mm = m->tally.person_years_mm2;
-    row[OUTC_GP_USE_RATIO_MM2] = ratio(ratio(t->gp_visits_mm2, py_mm),
-                                       ratio(t->gp_visits - t->gp_visits_mm2, py - py_mm));
+    row[OUTC_GP_USE_RATIO_MM2] = outc_ratio(outc_ratio(t->gp_visits_mm2, py_mm),
+                                       outc_ratio(t->gp_visits - t->gp_visits_mm2, py - py_mm));
     int64_t total = 0;
     for (int s = 0; s < POP_NSECTORS; s++) {
         total += m->tally.cost_cents[s];
@@ -297,7 +294,7 @@ static void care_outcomes(const struct model *m, double *row, double py)
     for (uint32_t id = 0; id < m->n_persons; id++)
         disc += m->persons[id].cost_disc;
     row[OUTC_COST_TOTAL_DISC] = disc;
-    row[OUTC_COST_PER_PERSON_YEAR] = ratio(row[OUTC_COST_TOTAL], py);
+    row[OUTC_COST_PER_PERSON_YEAR] = outc_ratio(row[OUTC_COST_TOTAL], py);
     row[OUTC_SPEND_PAYER] = pay_paid(m, PAY_PAYER);
     row[OUTC_SPEND_GP] = pay_received(m, PAY_GP);
     row[OUTC_SPEND_SPECIALIST] = pay_received(m, PAY_SPECIALIST);
@@ -359,16 +356,16 @@ static void equity_outcomes(const struct model *m, double *row)
     }
     double qrate[5], unmet[5];
     for (int q = 0; q < 5; q++) {
-        qrate[q] = ratio(qaly[q], ly[q]);
-        unmet[q] = ratio(m->care.tally.forgone_q[q], ly[q]);
+        qrate[q] = outc_ratio(qaly[q], ly[q]);
+        unmet[q] = outc_ratio(m->care.tally.forgone_q[q], ly[q]);
     }
     row[OUTC_QALY_RATE_Q1] = qrate[0];
     row[OUTC_QALY_RATE_Q5] = qrate[4];
     row[OUTC_QALY_CONCENTRATION] = outc_concentration_index(qrate, ly);
-    row[OUTC_GP_VISITS_Q1] = ratio(gp[0], ly[0]);
-    row[OUTC_GP_VISITS_Q5] = ratio(gp[4], ly[4]);
-    row[OUTC_ADMISSIONS_Q1] = 1000.0 * ratio(adm[0], ly[0]);
-    row[OUTC_ADMISSIONS_Q5] = 1000.0 * ratio(adm[4], ly[4]);
+    row[OUTC_GP_VISITS_Q1] = outc_ratio(gp[0], ly[0]);
+    row[OUTC_GP_VISITS_Q5] = outc_ratio(gp[4], ly[4]);
+    row[OUTC_ADMISSIONS_Q1] = 1000.0 * outc_ratio(adm[0], ly[0]);
+    row[OUTC_ADMISSIONS_Q5] = 1000.0 * outc_ratio(adm[4], ly[4]);
     row[OUTC_FORGONE_Q1] = 1000.0 * unmet[0];
     row[OUTC_FORGONE_Q5] = 1000.0 * unmet[4];
     row[OUTC_UNMET_CONCENTRATION] = outc_concentration_index(unmet, ly);

@@ -127,6 +127,9 @@ int outc_column_info(int col, struct outc_info *info, struct sim_err *err);
  * finished, SIM_ENOMEM when out of memory; the row is then all NaN. */
 int outc_collect(const struct model *m, double row[OUTC_COUNT], struct sim_err *err);
 
+/* a / b, or NaN when b is not positive (a rate without exposure). */
+static inline double outc_ratio(double a, double b) { return b > 0.0 ? a / b : __builtin_nan(""); }
+
 /* Concentration index of a rate y over the five deprivation quintiles (1 least .. 5 most
  * deprived) with group weights w (person-years), grouped-data formula; NaN without weight
  * or with a zero mean. Negative when y is higher among the less deprived. */

@@ -189,8 +189,6 @@ uint32_t ser_months(const struct model *m)
     return m->series.n > 0 ? m->series.n - 1 : 0;
 }
 
-static double div0(double a, double b) { return b > 0.0 ? a / b : NAN; }
-
 void ser_fill(const struct model *m, uint32_t replication, double *rows)
 {
     const struct model_series *s = &m->series;
@@ -207,11 +205,11 @@ void ser_fill(const struct model *m, uint32_t replication, double *rows)
         r[SER_ED_VISITS] = b->ed_visits - a->ed_visits;
         r[SER_EMERGENCY_ADMISSIONS] = b->emergency - a->emergency;
         r[SER_ELECTIVE_ADMISSIONS] = b->elective - a->elective;
-        r[SER_OCCUPIED_BEDS] = div0(b->busy_days - a->busy_days, days);
-        r[SER_BED_OCCUPANCY] = div0(b->busy_days - a->busy_days, b->bed_days - a->bed_days);
-        r[SER_BOARDING] = div0(b->waiting_days - a->waiting_days, days);
-        r[SER_WAIT_GP] = div0(b->gp_wait_days - a->gp_wait_days, b->gp_requests - a->gp_requests);
-        r[SER_WAIT_SPECIALIST] = div0(b->op_wait_days - a->op_wait_days,
+        r[SER_OCCUPIED_BEDS] = outc_ratio(b->busy_days - a->busy_days, days);
+        r[SER_BED_OCCUPANCY] = outc_ratio(b->busy_days - a->busy_days, b->bed_days - a->bed_days);
+        r[SER_BOARDING] = outc_ratio(b->waiting_days - a->waiting_days, days);
+        r[SER_WAIT_GP] = outc_ratio(b->gp_wait_days - a->gp_wait_days, b->gp_requests - a->gp_requests);
+        r[SER_WAIT_SPECIALIST] = outc_ratio(b->op_wait_days - a->op_wait_days,
                                       b->op_referrals - a->op_referrals);
         r[SER_ELECTIVE_LIST] = b->listed;
         int64_t total = 0;
@@ -252,10 +250,10 @@ void grp_fill(const struct model *m, uint32_t replication, double *rows)
             r[GRP_REPLICATION] = replication;
             r[GRP_AGE_LOWER] = params_age_band_lower[b];
             r[GRP_QUINTILE] = q + 1;
-            r[GRP_QALYS_PER_LIFE_YEAR] = div0(r[GRP_QALYS], r[GRP_LIFE_YEARS]);
-            r[GRP_GP_VISITS_PER_YEAR] = div0(r[GRP_GP_VISITS], r[GRP_LIFE_YEARS]);
-            r[GRP_ADMISSIONS_PER_1000] = 1000.0 * div0(r[GRP_ADMISSIONS], r[GRP_LIFE_YEARS]);
-            r[GRP_COST_PER_YEAR] = div0(r[GRP_COST_TOTAL], r[GRP_LIFE_YEARS]);
+            r[GRP_QALYS_PER_LIFE_YEAR] = outc_ratio(r[GRP_QALYS], r[GRP_LIFE_YEARS]);
+            r[GRP_GP_VISITS_PER_YEAR] = outc_ratio(r[GRP_GP_VISITS], r[GRP_LIFE_YEARS]);
+            r[GRP_ADMISSIONS_PER_1000] = 1000.0 * outc_ratio(r[GRP_ADMISSIONS], r[GRP_LIFE_YEARS]);
+            r[GRP_COST_PER_YEAR] = outc_ratio(r[GRP_COST_TOTAL], r[GRP_LIFE_YEARS]);
         }
 }
 
