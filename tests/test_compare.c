@@ -50,15 +50,6 @@ struct scratch {
     char err_txt[128];  /* captured stderr of the last run */
 };
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 static int scratch_init(struct scratch *s)
 {
     snprintf(s->dir, sizeof s->dir, "/tmp/caresim-test-compare-XXXXXX");
@@ -70,8 +61,8 @@ static int scratch_init(struct scratch *s)
     snprintf(s->dup, sizeof s->dup, "%s/dup.cfg", s->dir);
     snprintf(s->out_txt, sizeof s->out_txt, "%s/stdout.txt", s->dir);
     snprintf(s->err_txt, sizeof s->err_txt, "%s/stderr.txt", s->dir);
-    return write_text(s->base, BASE_TEXT) || write_text(s->same, SAME_TEXT) ||
-                   write_text(s->fewer, FEWER_TEXT) || write_text(s->dup, DUP_TEXT)
+    return testutil_write_text(s->base, BASE_TEXT) || testutil_write_text(s->same, SAME_TEXT) ||
+                   testutil_write_text(s->fewer, FEWER_TEXT) || testutil_write_text(s->dup, DUP_TEXT)
                ? -1
                : 0;
 }
@@ -107,13 +98,7 @@ static int teardown(void **state)
 static int run_cmd(const struct scratch *s, int (*cmd)(int, char **), const char *name,
                    const char *const *args)
 {
-    char *argv[32];
-    int argc = 0;
-    argv[argc++] = (char *)name;
-    for (; *args && argc < 31; args++)
-        argv[argc++] = (char *)*args;
-    argv[argc] = NULL;
-    return testutil_run_captured(cmd, argc, argv, s->out_txt, s->err_txt);
+    return testutil_run_args(cmd, name, args, s->out_txt, s->err_txt);
 }
 
 static int compare_cmd(const struct scratch *s, const char *const *args)

@@ -39,15 +39,6 @@ struct scratch {
     char err_txt[128];  /* captured stderr of the last command */
 };
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 static int scratch_init(struct scratch *s)
 {
     snprintf(s->dir, sizeof s->dir, "/tmp/caresim-test-plot-XXXXXX");
@@ -89,13 +80,7 @@ static int teardown(void **state)
 static int run_cmd(const struct scratch *s, int (*cmd)(int, char **), const char *name,
                    const char *const *args)
 {
-    char *argv[32];
-    int argc = 0;
-    argv[argc++] = (char *)name;
-    for (; *args && argc < 31; args++)
-        argv[argc++] = (char *)*args;
-    argv[argc] = NULL;
-    return testutil_run_captured(cmd, argc, argv, s->out_txt, s->err_txt);
+    return testutil_run_args(cmd, name, args, s->out_txt, s->err_txt);
 }
 
 static int plot_cmd(const struct scratch *s, const char *const *args)
@@ -272,8 +257,8 @@ static void compare_run(void)
     char base[128], fewer[128];
     snprintf(base, sizeof base, "%s/t.cfg", cmp.s.dir);
     snprintf(fewer, sizeof fewer, "%s/fewer.cfg", cmp.s.dir);
-    assert_int_equal(write_text(base, BASE_TEXT), 0);
-    assert_int_equal(write_text(fewer, FEWER_TEXT), 0);
+    assert_int_equal(testutil_write_text(base, BASE_TEXT), 0);
+    assert_int_equal(testutil_write_text(fewer, FEWER_TEXT), 0);
     snprintf(cmp.path, sizeof cmp.path, "%s/compare_t.h5", cmp.s.dir);
     const char *args[] = {base, fewer, "-r", "2", "-o", cmp.path, "--quiet", NULL};
     expect_success(&cmp.s, run_cmd(&cmp.s, cli_compare, "compare", args), "compare t fewer_gps");
@@ -693,7 +678,7 @@ static void test_plot_file_that_is_not_results_exits_as_report_does(void **state
     snprintf(bogus, sizeof bogus, "%s/notes.h5", s->dir);
     snprintf(missing, sizeof missing, "%s/missing.h5", s->dir);
     snprintf(dir, sizeof dir, "%s/plots", s->dir);
-    assert_int_equal(write_text(bogus, "these are not results\n"), 0);
+    assert_int_equal(testutil_write_text(bogus, "these are not results\n"), 0);
     const char *paths[] = {bogus, missing};
     for (size_t i = 0; i < 2; i++) {
         const char *args[] = {paths[i], "-o", dir, NULL};

@@ -97,14 +97,6 @@ static int count_entries(const char *dir, char *first, size_t size)
 }
 
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 /* Fills n_rows x 3 values, row r = (1000 + r, 0.5 * r, fill). */
 static double *make_values(size_t n_rows, double fill)
 {
@@ -853,7 +845,7 @@ static void test_parent_is_regular_file_gives_error_and_no_file(void **state)
     sim_err_clear(&err);
     char plain[192], target[256];
     snprintf(plain, sizeof plain, "%s/plain", f->dir);
-    write_text(plain, "not a directory\n");
+    assert_int_equal(testutil_write_text(plain, "not a directory\n"), 0);
     snprintf(target, sizeof target, "%s/results.h5", plain);
     assert_null(out_writer_create(target, &prov, &err));
     assert_int_equal(err.code, SIM_EIO);
@@ -1113,14 +1105,14 @@ static void test_reading_non_hdf5_file_gives_clear_error(void **state)
 {
     struct fixture *f = *state;
     struct sim_err err;
-    write_text(f->target, "cost,qalys\n1,2\n");
+    assert_int_equal(testutil_write_text(f->target, "cost,qalys\n1,2\n"), 0);
     sim_err_clear(&err);
     assert_null(out_file_open(f->target, &err));
     assert_int_equal(err.code, SIM_EINVAL);
     assert_non_null(strstr(err.msg, f->target));
     assert_non_null(strstr(err.msg, "not an HDF5 file"));
 
-    write_text(f->target, ""); /* empty */
+    assert_int_equal(testutil_write_text(f->target, ""), 0); /* empty */
     sim_err_clear(&err);
     assert_null(out_file_open(f->target, &err));
     assert_non_null(strstr(err.msg, f->target));

@@ -89,15 +89,7 @@ static int teardown(void **state)
  * going to s->out_txt and s->err_txt; returns its exit status. */
 static int run_cmd(const struct scratch *s, const char *const *args)
 {
-    char *argv[32];
-    int argc = 0;
-    argv[argc++] = (char *)"run";
-    for (; *args && argc < 31; args++)
-        argv[argc++] = (char *)*args;
-    argv[argc] = NULL;
-
-    int rc = testutil_run_captured(cli_run, argc, argv, s->out_txt, s->err_txt);
-    return rc;
+    return testutil_run_args(cli_run, "run", args, s->out_txt, s->err_txt);
 }
 
 

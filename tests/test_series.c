@@ -183,27 +183,14 @@ static void runs_free(void)
     out_library_close();
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
-
 /* Runs a command (args NULL-terminated, the command's name first) with its output in
  * runs.out_txt / runs.err_txt; fails the test unless it succeeds. */
 static void run_ok(int (*cmd)(int, char **), const char *const *args)
 {
-    char *argv[32];
-    int argc = 0;
-    for (; *args && argc < 31; args++)
-        argv[argc++] = (char *)*args;
-    argv[argc] = NULL;
-    int rc = testutil_run_captured(cmd, argc, argv, runs.out_txt, runs.err_txt);
+    int rc = testutil_run_args(cmd, NULL, args, runs.out_txt, runs.err_txt);
     if (rc != 0) {
         char *err = testutil_slurp(runs.err_txt, NULL);
-        fail_msg("%s failed (%d):\n%s", argv[0], rc, err);
+        fail_msg("%s failed (%d):\n%s", args[0], rc, err);
     }
 }
 
@@ -219,8 +206,8 @@ static void make_runs(void)
     snprintf(runs.other, sizeof runs.other, "%s/o.cfg", runs.dir);
     snprintf(runs.out_txt, sizeof runs.out_txt, "%s/stdout.txt", runs.dir);
     snprintf(runs.err_txt, sizeof runs.err_txt, "%s/stderr.txt", runs.dir);
-    write_text(runs.scenario, SCENARIO_TEXT);
-    write_text(runs.other, OTHER_TEXT);
+    assert_int_equal(testutil_write_text(runs.scenario, SCENARIO_TEXT), 0);
+    assert_int_equal(testutil_write_text(runs.other, OTHER_TEXT), 0);
     static const char *const threads[2] = {"1", "2"};
     for (int i = 0; i < 2; i++) {
         snprintf(runs.h5[i], sizeof runs.h5[i], "%s/j%s.h5", runs.dir, threads[i]);

@@ -139,3 +139,25 @@ int testutil_remove_tree(const char *dir)
         return errno == ENOENT ? 0 : -1;
     return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
+
+int testutil_run_args(int (*cmd)(int, char **), const char *name, const char *const *args,
+                      const char *out_path, const char *err_path)
+{
+    char *argv[32];
+    int argc = 0;
+    if (name)
+        argv[argc++] = (char *)name;
+    for (; *args && argc < 31; args++)
+        argv[argc++] = (char *)*args;
+    argv[argc] = NULL;
+    return testutil_run_captured(cmd, argc, argv, out_path, err_path);
+}
+
+int testutil_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int bad = fputs(text, f) < 0;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}

@@ -31,6 +31,15 @@ char *testutil_slurp(const char *path, size_t *size);
 int testutil_run_captured(int (*cmd)(int, char **), int argc, char **argv,
                           const char *out_path, const char *err_path);
 
+/* Runs `caresim <name> ARGS`: cmd with argv = name (when not NULL) followed by args
+ * (NULL-terminated, at most 30), stdout and stderr to out_path and err_path, as
+ * testutil_run_captured. Returns cmd's result. */
+int testutil_run_args(int (*cmd)(int, char **), const char *name, const char *const *args,
+                      const char *out_path, const char *err_path);
+
+/* Writes text to path (created or truncated). Returns 0 or -1. */
+int testutil_write_text(const char *path, const char *text);
+
 /* Removes dir and everything below it (not following symbolic links), like rm -rf; a
  * missing dir is not an error. Returns 0 or -1. For the tests' temporary directories. */
 int testutil_remove_tree(const char *dir);
