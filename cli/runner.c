@@ -2,13 +2,11 @@
  * their shared options, loading, replications on threads, provenance, and writing a
  * scenario's part of the results file (outcomes, summary, time series, groups, ledger).
  *
- * Threads. The disease tables are built once per scenario and shared read-only; each
- * replication owns its model, writes only its own row of the outcomes and its own slots of
- * the further tables, and keeps its error to itself until a critical section. Rows are
- * written after all replications end, in replication order, so the file is bit for bit the
- * same whatever the number of threads;
- * after a failure the reported one is the failed replication of lowest index, so the
- * message is too.
+ * Threads and ranks. The disease tables are built once per scenario and shared read-only;
+ * the replications run as a batch (cli/batch.h): each owns its model and returns its rows
+ * as a blob, and the blobs are appended to the scenario's tables in replication order, so
+ * the file is bit for bit the same whatever the number of threads (or MPI ranks), and a
+ * failure reported is the failed replication of lowest index, so the message is too.
  *
  * Reads scenario files; creates results/ when it is the default place; writes through
  * output/; prints problems (and a progress line when asked) to stderr.
@@ -26,6 +24,7 @@
 #include <omp.h>
 #endif
 
+#include "cli/batch.h"
 #include "cli/cli.h"
 #include "models/model.h"
 #include "models/payment.h"
@@ -38,8 +37,6 @@
 #ifndef CARESIM_GIT_COMMIT
 #define CARESIM_GIT_COMMIT "unknown"
 #endif
-
-#define RUN_PROGRESS_SECONDS 0.25 /* least time between two updates of the progress line */
 
 /* ---- Options ------------------------------------------------------------------------------ */
 
@@ -426,15 +423,12 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
     /* The model records a row per whole month of the horizon (months of 365.25 / 12 days);
      * one more gives room for rounding at the last month's end. */
     s->series_cap = (size_t)floor(s->par.run.horizon_years * 12.0 + 1e-6) + 1;
-    s->series = calloc(reps * s->series_cap * SER_COUNT, sizeof *s->series);
-    s->series_months = calloc(reps, sizeof *s->series_months);
+    s->series.cols = SER_COUNT;
+    s->ledger.cols = LED_COUNT;
+    s->persons.cols = PER_COUNT;
     s->groups = calloc(reps * GRP_ROWS * GRP_COUNT, sizeof *s->groups);
-    s->ledgers = calloc(reps, sizeof *s->ledgers);
-    s->ledger_counts = calloc(reps, sizeof *s->ledger_counts);
-    s->complete = calloc(reps, 1);
-    s->reps_alloc = s->reps;
-    if (!s->config_text || !s->rows || !s->series || !s->series_months || !s->groups ||
-        !s->ledgers || !s->ledger_counts || !s->complete) {
+    s->rep_rows = calloc(reps * 3, sizeof *s->rep_rows);
+    if (!s->config_text || !s->rows || !s->groups || !s->rep_rows) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
         return CLI_EXIT_FAIL;
     }
@@ -446,44 +440,40 @@ void cli_scenario_fini(struct cli_scenario *s)
     sim_cfg_destroy(s->reform_cfg);
     dis_tables_destroy(s->tables);
     free(s->rows);
-    free(s->series);
-    free(s->series_months);
+    cli_rows_fini(&s->series);
     free(s->groups);
-    for (int r = 0; s->ledgers && r < s->reps_alloc; r++)
-        free(s->ledgers[r]);
-    free(s->ledgers);
-    free(s->ledger_counts);
-    free(s->complete);
-    for (int r = 0; s->person_reps && r < s->reps_alloc; r++)
-        free(s->person_reps[r]);
-    free(s->person_reps);
-    free(s->person_counts);
-    free(s->persons);
+    cli_rows_fini(&s->ledger);
+    cli_rows_fini(&s->persons);
+    free(s->rep_rows);
     trc_fini(&s->trace);
-    free(s->ledger);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
     memset(s, 0, sizeof *s);
 }
 
-/* ---- Progress ---------------------------------------------------------------------------- */
-
-/* Rewrites the progress line: `done` replications of `total` have finished. Called by one
- * thread at a time (a critical section). */
-static void progress(FILE *out, const char *label, int done, int total, double elapsed)
+int cli_rows_append(struct cli_rows *r, const double *src, size_t k)
 {
-    fprintf(out, "\r%s%d/%d replications done, %.0f s elapsed", label ? label : "", done, total,
-            elapsed);
-    if (done > 0 && done < total)
-        fprintf(out, ", ~%.0f s left", elapsed / done * (total - done));
-    fprintf(out, "\033[K");
-    fflush(out);
+    if (r->n + k > r->cap) {
+        size_t cap = r->cap ? r->cap : 64;
+        while (cap < r->n + k)
+            cap *= 2;
+        double *v = realloc(r->v, cap * r->cols * sizeof *v);
+        if (!v)
+            return SIM_ENOMEM;
+        r->v = v;
+        r->cap = cap;
+    }
+    if (k > 0)
+        memcpy(r->v + r->n * r->cols, src, k * r->cols * sizeof *src);
+    r->n += k;
+    return 0;
 }
 
-static void progress_clear(FILE *out)
+void cli_rows_fini(struct cli_rows *r)
 {
-    fprintf(out, "\r\033[K");
-    fflush(out);
+    free(r->v);
+    r->v = NULL;
+    r->n = r->cap = 0;
 }
 
 /* ---- Interruption ---------------------------------------------------------------------------- */
@@ -521,179 +511,117 @@ void cli_interrupt_restore(void)
 
 /* ---- Running ------------------------------------------------------------------------------- */
 
-/* Where one replication's results go: its own slots of the scenario's buffers. */
-struct rep_out {
-    double *row;         /* OUTC_COUNT outcome values */
-    double *series;      /* room for series_cap rows of SER_COUNT */
-    size_t series_cap;
-    uint32_t *months;    /* gets the rows of series filled */
-    double *groups;      /* GRP_ROWS rows of GRP_COUNT */
-    double **ledger;     /* gets its ledger rows (malloc'ed here; NULL when none) */
-    size_t *ledger_rows; /* and their number */
-    double **persons;    /* gets its person rows (malloc'ed here); NULL: not wanted */
-    size_t *persons_rows;
-    struct trc_buf *trace; /* records the events (replication 0 with --trace), or NULL */
-    size_t trace_limit;
-};
+/* A replication's result as a blob (cli/batch.h): a header of REP_HEAD counts (months of
+ * time series, ledger rows, person rows), then the outcome row, the time series, the
+ * groups, the ledger and the persons. */
+enum { REP_MONTHS, REP_LEDGER, REP_PERSONS, REP_HEAD };
 
-static struct rep_out rep_slots(struct cli_scenario *s, int r)
+/* The blob of finished model m (replication rep) into *out. */
+static int pack_replication(const struct cli_scenario *s, const struct model *m, uint32_t rep,
+                            struct cli_blob *out, struct sim_err *err)
 {
-    size_t i = (size_t)r;
-    return (struct rep_out){
-        .row = s->rows + i * OUTC_COUNT,
-        .series = s->series + i * s->series_cap * SER_COUNT,
-        .series_cap = s->series_cap,
-        .months = &s->series_months[i],
-        .groups = s->groups + i * GRP_ROWS * GRP_COUNT,
-        .ledger = &s->ledgers[i],
-        .ledger_rows = &s->ledger_counts[i],
-        .persons = s->want_persons ? &s->person_reps[i] : NULL,
-        .persons_rows = s->want_persons ? &s->person_counts[i] : NULL,
-        .trace = r == 0 && s->trace_limit ? &s->trace : NULL,
-        .trace_limit = s->trace_limit,
-    };
-}
-
-/* Copies the time series, the groups and the ledger of finished model m (replication rep)
- * into out. */
-static int collect_tables(const struct model *m, int rep, const struct rep_out *out,
-                          struct sim_err *err)
-{
-    uint32_t months = ser_months(m);
-    if (months > out->series_cap)
+    size_t months = ser_months(m), ledger = led_rows(m);
+    size_t persons = s->want_persons ? per_rows(m) : 0;
+    if (months > s->series_cap)
         return sim_err_set(err, SIM_ESTATE,
-                           "time series: %u months recorded where run.horizon_years = %g "
+                           "time series: %zu months recorded where run.horizon_years = %g "
                            "has room for %zu",
-                           (unsigned)months, m->par.run.horizon_years, out->series_cap);
-    ser_fill(m, (uint32_t)rep, out->series);
-    *out->months = months;
-    grp_fill(m, (uint32_t)rep, out->groups);
-    size_t n = led_rows(m);
-    double *l = NULL;
-    if (n > 0 && !(l = malloc(n * LED_COUNT * sizeof *l)))
-        return sim_err_set(err, SIM_ENOMEM, "ledger: out of memory");
-    if (n > 0)
-        led_fill(m, (uint32_t)rep, l);
-    free(*out->ledger);
-    *out->ledger = l;
-    *out->ledger_rows = n;
-    if (out->persons) {
-        size_t np = per_rows(m);
-        double *p = malloc((np ? np : 1) * PER_COUNT * sizeof *p);
-        if (!p)
-            return sim_err_set(err, SIM_ENOMEM, "persons: out of memory");
-        per_fill(m, (uint32_t)rep, p);
-        free(*out->persons);
-        *out->persons = p;
-        *out->persons_rows = np;
+                           months, m->par.run.horizon_years, s->series_cap);
+    size_t n = REP_HEAD + OUTC_COUNT + months * SER_COUNT + GRP_ROWS * GRP_COUNT +
+               ledger * LED_COUNT + persons * PER_COUNT;
+    double *b = malloc(n * sizeof *b), *p = b;
+    if (!b)
+        return sim_err_set(err, SIM_ENOMEM, "results of a replication: out of memory");
+    p[REP_MONTHS] = (double)months;
+    p[REP_LEDGER] = (double)ledger;
+    p[REP_PERSONS] = (double)persons;
+    p += REP_HEAD;
+    int rc = outc_collect(m, p, err);
+    if (rc) {
+        free(b);
+        return rc;
     }
+    p += OUTC_COUNT;
+    ser_fill(m, rep, p);
+    p += months * SER_COUNT;
+    grp_fill(m, rep, p);
+    p += GRP_ROWS * GRP_COUNT;
+    if (ledger > 0)
+        led_fill(m, rep, p);
+    p += ledger * LED_COUNT;
+    if (persons > 0)
+        per_fill(m, rep, p);
+    out->data = b;
+    out->n = n;
     return 0;
 }
 
-/* Runs replication rep of the scenario on the shared tables and stores its outcomes and
- * further tables in out. Safe on any thread: touches only its own model, slots and err.
- * Returns 0, or the SIM_E* code with err filled and *in_create set when the model could not
- * be created. */
-static int run_replication(const struct model_params *par, const struct model_params *reform,
-                           const struct dis_tables *tables, int rep, const struct rep_out *out,
-                           int *in_create, struct sim_err *err)
+/* Batch work (cli/batch.h): runs replication `unit` of the scenario on the shared tables.
+ * Replication 0 records the trace (--trace) straight into the scenario: only it does. */
+static int replication_work(void *ctx, size_t unit, struct cli_blob *out, int *in_setup,
+                            struct sim_err *err)
 {
-    *in_create = 0;
-    struct model *m = model_create_shared(par, tables, (uint32_t)rep, err);
+    struct cli_scenario *s = ctx;
+    const struct model_params *reform = s->reform_cfg ? &s->reform_par : NULL;
+    struct model *m = model_create_shared(&s->par, s->tables, (uint32_t)unit, err);
     if (m && reform && model_set_reform(m, reform, err) != 0) {
         model_destroy(m);
         m = NULL;
     }
     if (!m) {
-        *in_create = 1;
-        return err && err->code ? err->code : SIM_ENOMEM;
+        *in_setup = 1;
+        return err->code ? err->code : SIM_ENOMEM;
     }
-    if (out->trace)
-        trc_start(m, out->trace, out->trace_limit);
+    if (unit == 0 && s->trace_limit)
+        trc_start(m, &s->trace, s->trace_limit);
     int rc = model_run(m, err);
-    rc = rc ? rc : outc_collect(m, out->row, err);
-    rc = rc ? rc : collect_tables(m, rep, out, err);
+    rc = rc ? rc : pack_replication(s, m, (uint32_t)unit, out, err);
     model_destroy(m);
     return rc;
 }
 
-/* The first failure of a run: the failed replication of lowest index. */
-struct run_failure {
-    int rep;            /* its index; the number of replications while none failed */
-    int in_create;      /* it failed to be created (rather than to run) */
-    struct sim_err err; /* why */
-};
+/* Batch consumer: appends replication `unit`'s rows to the scenario's tables. */
+static int replication_consume(void *ctx, size_t unit, const double *b, size_t n,
+                               struct sim_err *err)
+{
+    struct cli_scenario *s = ctx;
+    size_t months = (size_t)b[REP_MONTHS], ledger = (size_t)b[REP_LEDGER];
+    size_t persons = (size_t)b[REP_PERSONS];
+    const double *p = b + REP_HEAD;
+    (void)n;
+    memcpy(s->rows + unit * OUTC_COUNT, p, OUTC_COUNT * sizeof *p);
+    p += OUTC_COUNT;
+    int rc = cli_rows_append(&s->series, p, months);
+    p += months * SER_COUNT;
+    memcpy(s->groups + unit * GRP_ROWS * GRP_COUNT, p, GRP_ROWS * GRP_COUNT * sizeof *p);
+    p += GRP_ROWS * GRP_COUNT;
+    rc = rc ? rc : cli_rows_append(&s->ledger, p, ledger);
+    p += ledger * LED_COUNT;
+    rc = rc ? rc : cli_rows_append(&s->persons, p, persons);
+    if (rc)
+        return sim_err_set(err, SIM_ENOMEM, "results of replication %zu: out of memory", unit);
+    s->rep_rows[unit * 3 + 0] = months;
+    s->rep_rows[unit * 3 + 1] = ledger;
+    s->rep_rows[unit * 3 + 2] = persons;
+    return 0;
+}
 
-/* Reports the failure and returns the exit status. The model checks the parameter
+/* Reports a failed batch and returns the exit status. The model checks the parameter
  * combinations that key ranges cannot (a prevalence curve falling with age...) when the
  * model is created: those make the scenario invalid (exit 2), and fail replication 0 like
  * any other, before any result is written. */
-static int report_failure(const struct run_failure *f, const char *cmd, const char *path,
+static int report_failure(const struct cli_batch_status *st, const char *cmd, const char *path,
                           const char *label)
 {
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    if (f->rep == 0 && f->in_create && f->err.code == SIM_EINVAL) {
+    if (st->failed == 0 && st->failed_in_setup && st->err.code == SIM_EINVAL) {
         fprintf(stderr, "caresim %s: %s: %s\n", cmd, path,
-                sim_err_format(&f->err, buf, sizeof buf));
+                sim_err_format(&st->err, buf, sizeof buf));
         return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "caresim %s: %sreplication %d: %s\n", cmd, label ? label : "", f->rep,
-            sim_err_format(&f->err, buf, sizeof buf));
+    fprintf(stderr, "caresim %s: %sreplication %zu: %s\n", cmd, label ? label : "", st->failed,
+            sim_err_format(&st->err, buf, sizeof buf));
     return CLI_EXIT_FAIL;
-}
-
-/* Runs replications 0 .. reps - 1 on `threads` threads into s. Returns 0, or -1 with
- * *fail describing the failed replication of lowest index. After a failure, the
- * replications above the lowest failed so far that have not started are skipped: fail->rep
- * only ever holds a failed index, so the lowest replication that fails is never skipped
- * and the one reported does not depend on timing. */
-static int run_all(struct cli_scenario *s, int threads, int show, const char *label,
-                   struct run_failure *fail)
-{
-    const struct model_params *reform = s->reform_cfg ? &s->reform_par : NULL;
-    int reps = s->reps;
-    fail->rep = reps;
-    fail->in_create = 0;
-    sim_err_clear(&fail->err);
-    int done = 0;
-    double t0 = cli_now_seconds(), last_shown = -INFINITY;
-    if (show) {
-        progress(stderr, label, 0, reps, 0.0);
-        last_shown = t0;
-    }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (int r = 0; r < reps; r++) {
-        int first;
-#pragma omp atomic read
-        first = fail->rep;
-        if (r > first || cli_interrupted)
-            continue; /* after a failure above r, or an interruption: not started */
-        struct sim_err e;
-        int in_create;
-        sim_err_clear(&e);
-        struct rep_out out = rep_slots(s, r);
-        int rc = run_replication(&s->par, reform, s->tables, r, &out, &in_create, &e);
-#pragma omp critical(run_report)
-        {
-            if (!rc)
-                s->complete[r] = 1;
-            if (rc && r < fail->rep) {
-                fail->in_create = in_create;
-                fail->err = e;
-#pragma omp atomic write
-                fail->rep = r;
-            }
-            done++;
-            double t = cli_now_seconds();
-            if (show && t - last_shown >= RUN_PROGRESS_SECONDS) {
-                progress(stderr, label, done, reps, t - t0);
-                last_shown = t;
-            }
-        }
-    }
-    if (show)
-        progress_clear(stderr);
-    return fail->rep < reps ? -1 : 0;
 }
 
 int cli_scenario_prepare(struct cli_scenario *s, const char *cmd)
@@ -710,71 +638,19 @@ int cli_scenario_prepare(struct cli_scenario *s, const char *cmd)
     return CLI_EXIT_OK;
 }
 
-/* After a run: moves the months of every replication together (in replication order) at
- * the start of s->series, and concatenates the replications' ledgers into s->ledger,
- * freeing theirs. */
-static int gather_tables(struct cli_scenario *s, const char *cmd)
-{
-    size_t at = 0, n = 0;
-    for (int r = 0; r < s->reps; r++) {
-        size_t months = s->series_months[r];
-        memmove(s->series + at * SER_COUNT, s->series + (size_t)r * s->series_cap * SER_COUNT,
-                months * SER_COUNT * sizeof *s->series);
-        at += months;
-        n += s->ledger_counts[r];
-    }
-    s->series_rows = at;
-    free(s->ledger);
-    s->ledger = malloc((n ? n : 1) * LED_COUNT * sizeof *s->ledger);
-    s->ledger_rows = 0;
-    if (!s->ledger) {
-        fprintf(stderr, "caresim %s: out of memory\n", cmd);
-        return CLI_EXIT_FAIL;
-    }
-    for (int r = 0; r < s->reps; r++) {
-        size_t k = s->ledger_counts[r];
-        if (k > 0)
-            memcpy(s->ledger + s->ledger_rows * LED_COUNT, s->ledgers[r],
-                   k * LED_COUNT * sizeof *s->ledger);
-        s->ledger_rows += k;
-        free(s->ledgers[r]);
-        s->ledgers[r] = NULL;
-    }
-    if (!s->want_persons)
-        return CLI_EXIT_OK;
-    size_t np = 0;
-    for (int r = 0; r < s->reps; r++)
-        np += s->person_counts[r];
-    free(s->persons);
-    s->persons = malloc((np ? np : 1) * PER_COUNT * sizeof *s->persons);
-    if (!s->persons) {
-        fprintf(stderr, "caresim %s: out of memory\n", cmd);
-        return CLI_EXIT_FAIL;
-    }
-    s->persons_rows = 0;
-    for (int r = 0; r < s->reps; r++) {
-        memcpy(s->persons + s->persons_rows * PER_COUNT, s->person_reps[r],
-               s->person_counts[r] * PER_COUNT * sizeof *s->persons);
-        s->persons_rows += s->person_counts[r];
-        free(s->person_reps[r]);
-        s->person_reps[r] = NULL;
-    }
-    return CLI_EXIT_OK;
-}
-
 void cli_scenario_truncate(struct cli_scenario *s, int reps)
 {
     if (reps >= s->reps)
         return;
     size_t months = 0, ledger = 0, persons = 0;
-    for (int r = 0; r < reps; r++) {
-        months += s->series_months[r];
-        ledger += s->ledger_counts[r];
-        persons += s->want_persons ? s->person_counts[r] : 0;
+    for (size_t r = 0; r < (size_t)reps; r++) {
+        months += s->rep_rows[r * 3 + 0];
+        ledger += s->rep_rows[r * 3 + 1];
+        persons += s->rep_rows[r * 3 + 2];
     }
-    s->series_rows = months;
-    s->ledger_rows = ledger;
-    s->persons_rows = persons;
+    s->series.n = months;
+    s->ledger.n = ledger;
+    s->persons.n = persons;
     s->reps = reps;
     s->partial = 1;
 }
@@ -783,28 +659,27 @@ int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int s
                      const char *label)
 {
     int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
-    if (rc == CLI_EXIT_OK && s->want_persons && !s->person_reps) {
-        s->person_reps = calloc((size_t)s->reps_alloc, sizeof *s->person_reps);
-        s->person_counts = calloc((size_t)s->reps_alloc, sizeof *s->person_counts);
-        if (!s->person_reps || !s->person_counts) {
-            fprintf(stderr, "caresim %s: out of memory\n", cmd);
-            rc = CLI_EXIT_FAIL;
-        }
-    }
-    struct run_failure fail;
-    if (rc == CLI_EXIT_OK && run_all(s, threads, show, label, &fail) != 0)
-        rc = report_failure(&fail, cmd, s->path, label);
-    if (rc == CLI_EXIT_OK && cli_interrupted) {
-        /* Keep the replications complete in order from the first. */
-        int k = 0;
-        while (k < s->reps && s->complete[k])
-            k++;
-        s->reps = k;
-        s->partial = 1;
-    }
-    if (rc == CLI_EXIT_OK)
-        rc = gather_tables(s, cmd);
-    return rc;
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    struct cli_batch b = {
+        .units = (size_t)s->reps,
+        .work = replication_work,
+        .consume = replication_consume,
+        .ctx = s,
+        .threads = threads,
+        .show = show,
+        .label = label,
+        .what = "replications",
+    };
+    struct cli_batch_status st;
+    if (cli_batch_run(&b, &st) == 0)
+        return CLI_EXIT_OK;
+    if (st.failed < b.units)
+        return report_failure(&st, cmd, s->path, label);
+    /* Interrupted: keep the replications complete in order from the first. */
+    s->reps = (int)st.consumed;
+    s->partial = 1;
+    return CLI_EXIT_OK;
 }
 
 /* ---- Writing --------------------------------------------------------------------------------- */
@@ -878,7 +753,7 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                          "one row per month of the recording window and replication "
                          "(replications in order, then months): the month's activity, beds, "
                          "waits, costs and payer spending; counts add up to the window's",
-                         SER_COUNT, ser_column_info, s->series_rows, s->series, e);
+                         SER_COUNT, ser_column_info, s->series.n, s->series.v, e);
     rc = rc ? rc
             : write_rows(w, group, "by_group",
                          "one row per replication, age band (at the end of the window or at "
@@ -890,7 +765,7 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                          "one row per replication, year of the recording window and money "
                          "flow (sender, receiver, mechanism) that moved money that year; the "
                          "attributes party_names and mechanism_names name the codes",
-                         LED_COUNT, led_column_info, s->ledger_rows, s->ledger, e);
+                         LED_COUNT, led_column_info, s->ledger.n, s->ledger.v, e);
     rc = rc ? rc : write_ledger_names(w, group, e);
     if (s->trace_limit && s->reps > 0) {
         rc = rc ? rc
@@ -912,6 +787,6 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                              "one row per person the run created and replication (--persons): "
                              "demographics, conditions at the end, and their totals over the "
                              "recording window",
-                             PER_COUNT, per_column_info, s->persons_rows, s->persons, e);
+                             PER_COUNT, per_column_info, s->persons.n, s->persons.v, e);
     return rc;
 }

@@ -108,6 +108,16 @@ int cli_outcome_info(const char *cmd, struct outc_info info[OUTC_COUNT]);
 
 /* ---- A scenario run -------------------------------------------------------------------------- */
 
+/* Rows of doubles that grow at the end: n rows of cols values at v, room for cap rows. */
+struct cli_rows {
+    double *v;
+    size_t n, cap, cols;
+};
+
+/* Appends k rows from src. Returns 0 or SIM_ENOMEM. */
+int cli_rows_append(struct cli_rows *r, const double *src, size_t k);
+void cli_rows_fini(struct cli_rows *r);
+
 /* One scenario: loaded, then run, then written. */
 struct cli_scenario {
     const char *path;         /* its file, as given */
@@ -117,27 +127,19 @@ struct cli_scenario {
     int reps;                 /* par.run.replications */
     double *rows;             /* reps * OUTC_COUNT outcome values, row-major, in replication
                                * order */
-    /* The further tables of every replication (models/series.h), filled by the run. Rows
-     * carry their replication index; after cli_scenario_run those of all replications are
-     * concatenated in replication order, so the file does not depend on the threads. */
-    size_t series_cap;        /* months of room per replication: the whole months of the
+    /* The further tables (models/series.h), filled by the run in replication order (each
+     * replication's rows carry its index), so the file does not depend on the threads.
+     * Each grows as replications are consumed (cli/batch.h). */
+    size_t series_cap;        /* most months a replication records: the whole months of the
                                * horizon, plus one */
-    double *series;           /* monthly time series: reps * series_cap rows of SER_COUNT
-                               * during the run; after it, the first series_rows rows */
-    uint32_t *series_months;  /* reps: months each replication recorded */
-    size_t series_rows;       /* rows of series after the run */
+    struct cli_rows series;   /* monthly time series, SER_COUNT columns */
     double *groups;           /* by age band and deprivation quintile: reps * GRP_ROWS rows
                                * of GRP_COUNT */
-    double **ledgers;         /* reps: each replication's ledger rows (LED_COUNT values),
-                               * malloc'ed by it; freed when the run concatenates them */
-    size_t *ledger_counts;    /* reps: rows of ledgers[r] */
-    double *ledger;           /* after the run: every ledger row, ledger_rows of them */
-    size_t ledger_rows;
+    struct cli_rows ledger;   /* money flows by year, LED_COUNT columns */
     int want_persons;         /* write the persons table (set before the run) */
-    double **person_reps;     /* reps: each replication's person rows (malloc'ed) */
-    size_t *person_counts;    /* reps: their number */
-    double *persons;          /* after the run: every person row, persons_rows of them */
-    size_t persons_rows;
+    struct cli_rows persons;  /* one row per person (--persons), PER_COUNT columns */
+    size_t *rep_rows;         /* reps * 3: rows of series, ledger and persons each
+                               * replication added (for cli_scenario_truncate) */
     size_t trace_limit;       /* events of replication 0 to record (set before the run); 0
                                * for no trace */
     struct trc_buf trace;     /* after the run: the recorded events */
@@ -146,8 +148,6 @@ struct cli_scenario {
     struct model_params reform_par;  /* its parameters (when reform_cfg) */
     int partial;              /* interrupted: only the first reps replications (those
                                * complete in order) are kept */
-    int reps_alloc;           /* replications the buffers were made for */
-    unsigned char *complete;  /* reps_alloc flags: replication r finished */
 };
 
 /* Loads path with the --set assignments, fills the parameters and allocates the rows.
