@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <libconfig.h>
 
@@ -2905,6 +2906,95 @@ double sim_dist_draw(const struct sim_dist *d, gsl_rng *rng)
     }
     default: return m;
     }
+}
+
+/* The parameters the moment conversion gives (see sim/config.h). */
+static void beta_ab(const struct sim_dist *d, double *a, double *b)
+{
+    double m = d->mean, k = m * (1 - m) / (d->sd * d->sd) - 1;
+    *a = m * k;
+    *b = (1 - m) * k;
+}
+
+static void lognormal_mu_sigma(const struct sim_dist *d, double *mu, double *sigma)
+{
+    double s2 = log1p(d->sd * d->sd / (d->mean * d->mean));
+    *mu = log(d->mean) - 0.5 * s2;
+    *sigma = sqrt(s2);
+}
+
+double sim_dist_cdf(const struct sim_dist *d, double x)
+{
+    double m = d->mean, s = d->sd, a, b;
+    switch (d->kind) {
+    case SIM_DIST_BETA:
+        beta_ab(d, &a, &b);
+        return x <= 0 ? 0 : x >= 1 ? 1 : gsl_cdf_beta_P(x, a, b);
+    case SIM_DIST_GAMMA: return x <= 0 ? 0 : gsl_cdf_gamma_P(x, m * m / (s * s), s * s / m);
+    case SIM_DIST_LOGNORMAL:
+        lognormal_mu_sigma(d, &a, &b);
+        return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, a, b);
+    case SIM_DIST_NORMAL: return gsl_cdf_gaussian_P(x - m, s);
+    case SIM_DIST_UNIFORM:
+        return x <= d->min ? 0 : x >= d->max ? 1 : (x - d->min) / (d->max - d->min);
+    case SIM_DIST_TRIANGULAR: {
+        double w = d->max - d->min;
+        if (x <= d->min)
+            return 0;
+        if (x >= d->max)
+            return 1;
+        if (x <= d->mode)
+            return (x - d->min) * (x - d->min) / (w * (d->mode - d->min));
+        return 1 - (d->max - x) * (d->max - x) / (w * (d->max - d->mode));
+    }
+    default: return x < m ? 0 : 1;
+    }
+}
+
+double sim_dist_quantile(const struct sim_dist *d, double u)
+{
+    double m = d->mean, s = d->sd, a, b;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    switch (d->kind) {
+    case SIM_DIST_BETA:
+        beta_ab(d, &a, &b);
+        return u <= 0 ? 0 : u >= 1 ? 1 : gsl_cdf_beta_Pinv(u, a, b);
+    case SIM_DIST_GAMMA:
+        return u <= 0 ? 0 : u >= 1 ? INFINITY : gsl_cdf_gamma_Pinv(u, m * m / (s * s), s * s / m);
+    case SIM_DIST_LOGNORMAL:
+        lognormal_mu_sigma(d, &a, &b);
+        return u <= 0 ? 0 : u >= 1 ? INFINITY : gsl_cdf_lognormal_Pinv(u, a, b);
+    case SIM_DIST_NORMAL:
+        return u <= 0 ? -INFINITY : u >= 1 ? INFINITY : m + gsl_cdf_gaussian_Pinv(u, s);
+    case SIM_DIST_UNIFORM: return d->min + u * (d->max - d->min);
+    case SIM_DIST_TRIANGULAR: {
+        double w = d->max - d->min;
+        if (u < (d->mode - d->min) / w)
+            return d->min + sqrt(u * w * (d->mode - d->min));
+        return d->max - sqrt((1 - u) * w * (d->max - d->mode));
+    }
+    default: return m;
+    }
+}
+
+double sim_cfg_quantile(const struct sim_cfg *cfg, size_t k, double u)
+{
+    const struct val *v = get_val(cfg, k);
+    if (!v)
+        return 0.0;
+    if (v->dist.kind == SIM_DIST_NONE)
+        return v->f;
+    struct range r;
+    key_range(&cfg->schema->keys[k], &r);
+    double plo = r.has_lo ? sim_dist_cdf(&v->dist, r.lo) : 0.0;
+    double phi = r.has_hi ? sim_dist_cdf(&v->dist, r.hi) : 1.0;
+    double x = sim_dist_quantile(&v->dist, plo + (u < 0 ? 0 : u > 1 ? 1 : u) * (phi - plo));
+    /* Keep off open or reached bounds that rounding may touch. */
+    if (r.has_lo && (x < r.lo || (r.lo_open && x <= r.lo)))
+        x = r.lo_open ? nextafter(r.lo, INFINITY) : r.lo;
+    if (r.has_hi && (x > r.hi || (r.hi_open && x >= r.hi)))
+        x = r.hi_open ? nextafter(r.hi, -INFINITY) : r.hi;
+    return x;
 }
 
 double sim_cfg_draw(const struct sim_cfg *cfg, size_t k, gsl_rng *rng)

@@ -277,6 +277,13 @@ size_t sim_cfg_dist_keys(const struct sim_cfg *cfg, size_t *keys, size_t cap);
  * (after 1000 failed tries, the mean). A key without a distribution returns its value. */
 double sim_cfg_draw(const struct sim_cfg *cfg, size_t k, gsl_rng *rng);
 
+/* PSA by inversion (Latin hypercube sampling, one-way ranges): the value of key k's
+ * distribution at probability u in [0, 1], truncated to the key's allowed range (u maps
+ * into [F(lo), F(hi)], so the draw never leaves the range and the sampling stays
+ * stratified). u = 0.5 is the (truncated) median; u = 0.025 and 0.975 bound the central
+ * 95% interval. A key without a distribution returns its value whatever u. */
+double sim_cfg_quantile(const struct sim_cfg *cfg, size_t k, double u);
+
 /* PSA: stores a sampled value of float key k into a parameter struct, after checking that
  * it is finite and in the key's range. */
 int sim_cfg_params_set_float(const struct sim_cfg_schema *schema, size_t k, void *params,
@@ -284,6 +291,10 @@ int sim_cfg_params_set_float(const struct sim_cfg_schema *schema, size_t k, void
 
 /* One draw from a distribution (no range check). SIM_DIST_NONE returns d->mean. */
 double sim_dist_draw(const struct sim_dist *d, gsl_rng *rng);
+/* The distribution function F(x) and its inverse F^-1(u), u in [0, 1] (u = 0 and 1 give
+ * the ends of the support, possibly infinite). SIM_DIST_NONE: a step at d->mean. */
+double sim_dist_cdf(const struct sim_dist *d, double x);
+double sim_dist_quantile(const struct sim_dist *d, double u);
 /* The distribution's mean: the value a run without PSA uses. */
 double sim_dist_mean(const struct sim_dist *d);
 /* "beta", "gamma", ... ("none" for SIM_DIST_NONE). */
