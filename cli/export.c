@@ -4,7 +4,8 @@
  * when the file has them, <scenario>_timeseries.csv, <scenario>_by_group.csv,
  * <scenario>_persons.csv and
  * <scenario>_ledger.csv (with the names of the ledger's codes); and provenance.csv
- * (key,value).
+ * (key,value); and every table of /comparisons/<name>, /psa and /sweep as
+ * comparison_<name>_<table>.csv, psa_<table>.csv and sweep_<table>.csv.
  *
  * CSV: RFC 4180 (comma-separated, CRLF-free "\n" line ends, a header row; a field holding a
  * comma, a double quote, CR or LF is quoted with quotes doubled). Numbers are printed with
@@ -314,14 +315,121 @@ static int (*const scenario_writers[])(const struct export_ctx *ctx, const char 
     write_timeseries,   write_by_group, write_ledger,  write_persons,
 };
 
-/* ---- The directory ----------------------------------------------------------------------- */
-
-
 /* Scenario names become file names: refuse any that would leave DIR or be hidden. */
 static int safe_file_stem(const char *name)
 {
     return name[0] != '\0' && name[0] != '.' && !strchr(name, '/');
 }
+
+/* ---- Analysis groups (/psa, /sweep, /comparisons/<name>) -------------------------------- */
+
+/* <stem>_<table>.csv from a table of numbers: its columns as they are. */
+static int write_number_table(const struct export_ctx *ctx, const struct out_table *t,
+                              const char *name)
+{
+    struct cli_outfile xf;
+    int rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        for (size_t c = 0; c < t->n_cols; c++) {
+            if (c > 0)
+                fputc(',', xf.fp);
+            csv_string(xf.fp, t->cols[c].name);
+        }
+        fputc('\n', xf.fp);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            for (size_t c = 0; c < t->n_cols; c++) {
+                if (c > 0)
+                    fputc(',', xf.fp);
+                csv_number(xf.fp, t->values[r * t->n_cols + c]);
+            }
+            fputc('\n', xf.fp);
+        }
+        rc = cli_outfile_commit(&xf, ctx->err);
+    }
+    cli_outfile_fini(&xf);
+    return rc;
+}
+
+/* The same from a table with one row per named item (outcome, unit, then numbers). */
+static int write_item_table(const struct export_ctx *ctx, const struct out_outcome_table *t,
+                            const char *name)
+{
+    struct cli_outfile xf;
+    int rc = cli_outfile_open(&xf, ctx->dir, name, ctx->err);
+    if (rc == 0) {
+        fputs("outcome,unit", xf.fp);
+        for (size_t c = 0; c < t->n_fields; c++) {
+            fputc(',', xf.fp);
+            csv_string(xf.fp, t->fields[c].name);
+        }
+        fputc('\n', xf.fp);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            csv_string(xf.fp, t->outcomes[r]);
+            fputc(',', xf.fp);
+            csv_string(xf.fp, t->units ? t->units[r] : "");
+            for (size_t c = 0; c < t->n_fields; c++) {
+                fputc(',', xf.fp);
+                csv_number(xf.fp, t->values[r * t->n_fields + c]);
+            }
+            fputc('\n', xf.fp);
+        }
+        rc = cli_outfile_commit(&xf, ctx->err);
+    }
+    cli_outfile_fini(&xf);
+    return rc;
+}
+
+/* Every table of group (absent: nothing) as <stem>_<table>.csv, whichever of the two
+ * kinds it is; *written counts the files. */
+static int write_group(const struct export_ctx *ctx, const char *group, const char *stem,
+                       size_t *written)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = out_file_list_datasets(ctx->file, group, &names, &n, ctx->err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char dataset[1200], name[1200];
+        snprintf(dataset, sizeof dataset, "%s/%s", group, names[i]);
+        snprintf(name, sizeof name, "%s_%s.csv", stem, names[i]);
+        if (!safe_file_stem(names[i]))
+            continue;
+        struct out_table *t = NULL;
+        struct out_outcome_table *o = NULL;
+        if (out_file_read_table(ctx->file, dataset, &t, NULL) == 0)
+            rc = write_number_table(ctx, t, name);
+        else if ((rc = out_file_read_outcome_table(ctx->file, dataset, &o, ctx->err)) == 0)
+            rc = write_item_table(ctx, o, name);
+        out_table_destroy(t);
+        out_outcome_table_destroy(o);
+        *written += rc == 0;
+    }
+    free(names);
+    return rc;
+}
+
+/* /psa, /sweep and each /comparisons/<name>: psa_<table>.csv, sweep_<table>.csv,
+ * comparison_<name>_<table>.csv. */
+static int write_analyses(const struct export_ctx *ctx, size_t *written)
+{
+    int rc = write_group(ctx, "/psa", "psa", written);
+    rc = rc ? rc : write_group(ctx, "/sweep", "sweep", written);
+    char **names = NULL;
+    size_t n = 0;
+    rc = rc ? rc : out_file_list_groups(ctx->file, "/comparisons", &names, &n, ctx->err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char group[1200], stem[1200];
+        snprintf(group, sizeof group, "/comparisons/%s", names[i]);
+        snprintf(stem, sizeof stem, "comparison_%s", names[i]);
+        if (safe_file_stem(names[i]))
+            rc = write_group(ctx, group, stem, written);
+    }
+    free(names);
+    return rc;
+}
+
+/* ---- The directory ----------------------------------------------------------------------- */
+
+
 
 /* ---- The command ------------------------------------------------------------------------- */
 
@@ -337,6 +445,8 @@ static void export_usage(FILE *out)
             "<scenario>_by_group.csv, <scenario>_ledger.csv and <scenario>_persons.csv (run\n"
             "--persons) (the tables' own columns; the\n"
             "ledger also from_name, to_name, mechanism_name), and provenance.csv (key,value).\n"
+            "Comparisons, PSA and sweeps: every table of /comparisons/<name>, /psa and\n"
+            "/sweep as comparison_<name>_<table>.csv, psa_<table>.csv, sweep_<table>.csv.\n"
             "Numbers are written with 17 significant digits (they read back exactly); a\n"
             "missing value (NaN) is an empty field. Existing files of those names are\n"
             "replaced.\n"
@@ -417,9 +527,15 @@ int cli_export(int argc, char **argv)
         for (size_t k = 0; k < sizeof scenario_writers / sizeof *scenario_writers; k++)
             if (scenario_writers[k](&ctx, res.names[i]) != 0)
                 goto fail;
+    size_t analyses = 0;
+    if (write_analyses(&ctx, &analyses) != 0)
+        goto fail;
     printf("wrote provenance.csv and %zu scenario%s (replications, summary, config and the "
            "time series, groups and ledger the file has) to %s\n",
            res.count, res.count == 1 ? "" : "s", dir);
+    if (analyses > 0)
+        printf("and %zu table%s of its comparisons and analyses (comparison_*, psa_*, "
+               "sweep_*)\n", analyses, analyses == 1 ? "" : "s");
     rc = CLI_EXIT_OK;
     goto out;
 fail:

@@ -238,6 +238,16 @@ static int find_columns(const struct plot_ctx *ctx, const struct out_table *t,
     return 0;
 }
 
+/* Whether the scenario's group holds runs (a replications table): files of `caresim sweep`
+ * keep only the scenario's config there, and its figures are then absent, silently. */
+static int scenario_has_runs(const struct plot_ctx *ctx, const char *scenario)
+{
+    char dataset[1100];
+    size_t rows;
+    snprintf(dataset, sizeof dataset, "/scenarios/%s/replications", scenario);
+    return out_file_table_rows(ctx->file, dataset, &rows, NULL) == 0;
+}
+
 /* Reads an optional table (timeseries, by_group): PLOT_ABSENT, with a note on stderr naming
  * the figure skipped and the reader's reason, when it cannot be read. output/ cannot tell
  * a missing dataset from a damaged one without reading it, and the note says which. */
@@ -475,6 +485,8 @@ static int fig_timeseries(struct plot_ctx *ctx, const char *scenario)
     char dataset[1100], figure[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/timeseries", scenario);
     snprintf(figure, sizeof figure, "timeseries_%s", scenario);
+    if (!scenario_has_runs(ctx, scenario))
+        return PLOT_ABSENT;
     struct out_table *t = NULL;
     int rc = read_optional_table(ctx, dataset, figure, &t);
     if (rc != 0)
@@ -620,16 +632,28 @@ static void costs_write_script(FILE *fp, const struct plot_ctx *ctx, const char 
 static int fig_costs(struct plot_ctx *ctx, const char *unused)
 {
     (void)unused;
-    if (ctx->n_scenarios == 0)
-        return PLOT_ABSENT;
-    struct costs_data d = {.n = ctx->n_scenarios, .names = ctx->scenarios, .unit = ""};
-    d.per_py = calloc(d.n, sizeof *d.per_py);
-    if (!d.per_py)
+    /* A bar per scenario that ran (a sweep keeps only its scenario's config). */
+    char **names = calloc(ctx->n_scenarios + 1, sizeof *names);
+    size_t n = 0;
+    if (!names)
         return sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ctx->n_scenarios; i++)
+        if (scenario_has_runs(ctx, ctx->scenarios[i]))
+            names[n++] = ctx->scenarios[i];
+    if (n == 0) {
+        free(names);
+        return PLOT_ABSENT;
+    }
+    struct costs_data d = {.n = n, .names = names, .unit = ""};
+    d.per_py = calloc(d.n, sizeof *d.per_py);
+    if (!d.per_py) {
+        free(names);
+        return sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
+    }
     int rc = 0;
     for (size_t i = 0; i < d.n && rc == 0; i++) {
         char dataset[1100];
-        snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", ctx->scenarios[i]);
+        snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", names[i]);
         struct out_summary *s = NULL;
         if ((rc = out_file_read_summary(ctx->file, dataset, &s, ctx->err)) != 0)
             break;
@@ -644,12 +668,13 @@ static int fig_costs(struct plot_ctx *ctx, const char *unused)
     }
     if (rc == 0) {
         /* The summary's unit of costs is "currency"; name it. */
-        scenario_currency(ctx, ctx->scenarios[0], d.unit, sizeof d.unit);
+        scenario_currency(ctx, names[0], d.unit, sizeof d.unit);
         if (!d.unit[0])
             snprintf(d.unit, sizeof d.unit, "currency");
         rc = write_figure(ctx, "costs_by_sector", costs_write_data, costs_write_script, &d);
     }
     free(d.per_py);
+    free(names);
     return rc;
 }
 
@@ -961,6 +986,8 @@ static int fig_equity(struct plot_ctx *ctx, const char *scenario)
     char dataset[1100], figure[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/by_group", scenario);
     snprintf(figure, sizeof figure, "equity_%s", scenario);
+    if (!scenario_has_runs(ctx, scenario))
+        return PLOT_ABSENT;
     struct out_table *t = NULL;
     int rc = read_optional_table(ctx, dataset, figure, &t);
     if (rc != 0)
@@ -1014,17 +1041,208 @@ out:
     return rc;
 }
 
-/* ---- Probabilistic sensitivity analysis (hook) ------------------------------------------- */
+/* ---- Probabilistic sensitivity analysis (/psa, `caresim psa`) ---------------------------- */
 
-/* HOOK for the figures of `caresim psa` (the cost-effectiveness acceptability curve and the
- * tornado diagram of /psa/...) once that command writes its tables: read them here and
- * call write_figure() like the figures above. Until then nothing is drawn and the figure
- * counts as absent, with no note (no file has /psa yet). */
-static int fig_psa(struct plot_ctx *ctx, const char *unused)
+/* What the PSA figures read: the tables of /psa and its reference willingness to pay. */
+struct psa_data {
+    const struct out_table *plane;  /* /psa/ce_plane: draw, cost_<s>, qalys_<s> ... */
+    const struct out_table *ceac;   /* /psa/ceac: wtp, p_optimal_<s> ..., ceaf, evpi */
+    const struct out_table *evppi;  /* /psa/evppi, or NULL */
+    size_t strategies;              /* S */
+    double wtp_ref;                 /* /psa attribute wtp_reference */
+    char currency[64];
+};
+
+/* The name of strategy j: its CE-plane column cost_<name> without the prefix. */
+static const char *psa_strategy(const struct psa_data *d, size_t j)
+{
+    return d->plane->cols[1 + 2 * j].name + strlen("cost_");
+}
+
+/* Whether an EVPPI column is drawn: the groups of keys ("costs.*"), not single keys. */
+static int psa_group_column(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 2 && strcmp(name + n - 2, ".*") == 0;
+}
+
+static void plane_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
 {
     (void)ctx;
+    const struct psa_data *d = arg;
+    const struct out_table *t = d->plane;
+    fputs("# draw", fp);
+    for (size_t j = 1; j < d->strategies; j++)
+        fprintf(fp, " incremental_qalys_%s incremental_cost_%s", psa_strategy(d, j),
+                psa_strategy(d, j));
+    fputc('\n', fp);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const double *v = t->values + r * t->n_cols;
+        fprintf(fp, "%zu", r);
+        for (size_t j = 1; j < d->strategies; j++) {
+            dat_number(fp, v[2 + 2 * j] - v[2]);
+            dat_number(fp, v[1 + 2 * j] - v[1]);
+        }
+        fputc('\n', fp);
+    }
+}
+
+static void plane_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
+                               const void *arg)
+{
+    const struct psa_data *d = arg;
+    gp_preamble(fp, ctx, figure, "cost-effectiveness plane of the PSA draws", 900, 650);
+    fprintf(fp,
+            "# Data: %s.dat, one row per PSA draw: for each alternative, its incremental\n"
+            "# discounted QALYs and cost per person against the reference %s (columns 2k and\n"
+            "# 2k+1 for the k-th alternative).\n"
+            "data = \"%s.dat\"\n"
+            "wtp = %.9g   # the reference willingness to pay (%s per QALY)\n\n",
+            figure, psa_strategy(d, 0), figure, d->wtp_ref, d->currency);
+    char ylabel[200], title[400];
+    snprintf(ylabel, sizeof ylabel, "incremental cost per person (%s)", d->currency);
+    snprintf(title, sizeof title, "Cost-effectiveness plane: each point a draw, vs %s; "
+                                  "the line is %.0f %s per QALY",
+             psa_strategy(d, 0), d->wtp_ref, d->currency);
+    fputs("set title ", fp);
+    gp_string(fp, title);
+    fputs("\nset xlabel \"incremental QALYs per person\"\nset ylabel ", fp);
+    gp_string(fp, ylabel);
+    fputs("\nset grid\n"
+          "set xzeroaxis lt -1\n"
+          "set yzeroaxis lt -1\n"
+          "set key outside right top\n"
+          "# Below the line: cost-effective at the reference willingness to pay.\n"
+          "plot ",
+          fp);
+    for (size_t j = 1; j < d->strategies; j++) {
+        fprintf(fp, "%sdata using %zu:%zu with points pt 7 ps 0.5 title ", j > 1 ? ", \\\n     " : "",
+                2 * j, 2 * j + 1);
+        gp_string(fp, psa_strategy(d, j));
+    }
+    fputs(", \\\n     wtp * x with lines lt -1 dt 2 title \"willingness to pay\"\n", fp);
+}
+
+static void ceac_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
+{
+    (void)ctx;
+    const struct psa_data *d = arg;
+    const struct out_table *t = d->ceac, *g = d->evppi;
+    fputs("#", fp);
+    for (size_t c = 0; c < t->n_cols; c++)
+        fprintf(fp, " %s", t->cols[c].name);
+    for (size_t c = 1; g && c < g->n_cols; c++)
+        if (psa_group_column(g->cols[c].name))
+            fprintf(fp, " evppi_%s", g->cols[c].name);
+    fputc('\n', fp);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->n_cols; c++)
+            dat_number(fp, t->values[r * t->n_cols + c]);
+        for (size_t c = 1; g && r < g->n_rows && c < g->n_cols; c++)
+            if (psa_group_column(g->cols[c].name))
+                dat_number(fp, g->values[r * g->n_cols + c]);
+        fputc('\n', fp);
+    }
+}
+
+static void ceac_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
+                              const void *arg)
+{
+    const struct psa_data *d = arg;
+    gp_preamble(fp, ctx, figure, "cost-effectiveness acceptability curves", 900, 600);
+    fprintf(fp,
+            "# Data: %s.dat, one row per willingness to pay (column 1, %s per QALY): columns\n"
+            "# 2..%zu the probability that each strategy has the largest net benefit, then\n"
+            "# the acceptability frontier (strategy index, its probability) and the EVPI.\n"
+            "data = \"%s.dat\"\n\n",
+            figure, d->currency, d->strategies + 1, figure);
+    char xlabel[200];
+    snprintf(xlabel, sizeof xlabel, "willingness to pay per QALY (%s)", d->currency);
+    fputs("set title \"Cost-effectiveness acceptability curves (points: the acceptability "
+          "frontier)\"\nset xlabel ",
+          fp);
+    gp_string(fp, xlabel);
+    fputs("\nset ylabel \"probability cost-effective\"\n"
+          "set yrange [0:1]\nset grid\nset key outside right top\nplot ",
+          fp);
+    for (size_t j = 0; j < d->strategies; j++) {
+        fprintf(fp, "%sdata using 1:%zu with lines lw 2 title ", j ? ", \\\n     " : "", j + 2);
+        gp_string(fp, psa_strategy(d, j));
+    }
+    fprintf(fp, ", \\\n     data using 1:%zu with points pt 6 ps 0.6 lc rgb \"#000000\" "
+                "title \"frontier\"\n",
+            d->strategies + 3);
+}
+
+static void evpi_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
+                              const void *arg)
+{
+    const struct psa_data *d = arg;
+    gp_preamble(fp, ctx, figure, "expected value of perfect information", 900, 600);
+    size_t evpi_col = d->strategies + 4;
+    fprintf(fp,
+            "# Data: %s.dat (the CEAC's data): column 1 willingness to pay (%s per QALY),\n"
+            "# column %zu the EVPI per person, and after it the EVPPI per person of each\n"
+            "# group of parameters (costs.*, policy.* ...).\n"
+            "data = \"%s.dat\"\n\n",
+            figure, d->currency, evpi_col, figure);
+    char xlabel[200], ylabel[200];
+    snprintf(xlabel, sizeof xlabel, "willingness to pay per QALY (%s)", d->currency);
+    snprintf(ylabel, sizeof ylabel, "value per person (%s)", d->currency);
+    fputs("set title \"Expected value of perfect information (EVPI) and of parameter groups "
+          "(EVPPI)\"\nset xlabel ",
+          fp);
+    gp_string(fp, xlabel);
+    fputs("\nset ylabel ", fp);
+    gp_string(fp, ylabel);
+    fprintf(fp, "\nset yrange [0:*]\nset grid\nset key outside right top\n"
+                "plot data using 1:%zu with lines lw 3 lc rgb \"#000000\" title \"EVPI\"",
+            evpi_col);
+    size_t col = evpi_col;
+    for (size_t c = 1; d->evppi && c < d->evppi->n_cols; c++)
+        if (psa_group_column(d->evppi->cols[c].name)) {
+            fprintf(fp, ", \\\n     data using 1:%zu with lines lw 2 title ", ++col);
+            char t[300];
+            snprintf(t, sizeof t, "EVPPI %s", d->evppi->cols[c].name);
+            gp_string(fp, t);
+        }
+    fputc('\n', fp);
+}
+
+/* The PSA figures: CE plane (with alternatives), CEAC, EVPI/EVPPI. Absent, silently, when
+ * the file has no /psa (it was not written by `caresim psa`). */
+static int fig_psa(struct plot_ctx *ctx, const char *unused)
+{
     (void)unused;
-    return PLOT_ABSENT;
+    struct psa_data d = {.wtp_ref = group_number(ctx, "/psa", "wtp_reference")};
+    if (isnan(group_number(ctx, "/psa", "draws")))
+        return PLOT_ABSENT;
+    struct out_table *plane = NULL, *ceac = NULL, *evppi = NULL;
+    int rc = out_file_read_table(ctx->file, "/psa/ce_plane", &plane, ctx->err);
+    rc = rc ? rc : out_file_read_table(ctx->file, "/psa/ceac", &ceac, ctx->err);
+    if (rc == 0 && out_file_read_table(ctx->file, "/psa/evppi", &evppi, NULL) != 0)
+        evppi = NULL; /* one strategy, or no group: no EVPPI */
+    if (rc == 0 && (plane->n_cols < 3 || plane->n_cols % 2 == 0 ||
+                    ceac->n_cols != (plane->n_cols - 1) / 2 + 4))
+        rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /psa/ce_plane and /psa/ceac do not match "
+                                               "(not written by this caresim?)", ctx->path);
+    if (rc == 0) {
+        char *cur = group_text(ctx, "/psa", "currency");
+        snprintf(d.currency, sizeof d.currency, "%s", cur && *cur ? cur : "currency");
+        free(cur);
+        d.plane = plane;
+        d.ceac = ceac;
+        d.evppi = evppi && evppi->n_rows == ceac->n_rows ? evppi : NULL;
+        d.strategies = (plane->n_cols - 1) / 2;
+        if (d.strategies > 1)
+            rc = write_figure(ctx, "psa_ce_plane", plane_write_data, plane_write_script, &d);
+        rc = rc ? rc : write_figure(ctx, "psa_ceac", ceac_write_data, ceac_write_script, &d);
+        rc = rc ? rc : write_figure(ctx, "psa_evpi", ceac_write_data, evpi_write_script, &d);
+    }
+    out_table_destroy(plane);
+    out_table_destroy(ceac);
+    out_table_destroy(evppi);
+    return rc;
 }
 
 /* Every kind of figure, in the order drawn. A per-scenario function is called once per

@@ -419,3 +419,31 @@ done:
     free(g);
     return rc;
 }
+
+/* ---- Nested uncertainty ------------------------------------------------------------------ */
+
+int cea_noise(size_t d, size_t r, const double *x, double *var_means, double *within,
+              double *noise_share, struct sim_err *err)
+{
+    if (d < 2 || r < 2)
+        return sim_err_set(err, SIM_EINVAL,
+                           "cea_noise: needs at least 2 draws and 2 replications per draw "
+                           "(got %zu and %zu)", d, r);
+    int rc = check_matrix("cea_noise", "x", "replication", d, r, x, err);
+    if (rc)
+        return rc;
+    double *means = malloc(d * sizeof *means);
+    if (!means)
+        return sim_err_set(err, SIM_ENOMEM, "cea_noise: out of memory");
+    double w = 0;
+    for (size_t i = 0; i < d; i++) {
+        means[i] = gsl_stats_mean(x + i * r, 1, r);
+        w += gsl_stats_variance_m(x + i * r, 1, r, means[i]);
+    }
+    *within = w / (double)d;
+    *var_means = gsl_stats_variance(means, 1, d);
+    double share = *var_means > 0 ? *within / (double)r / *var_means : NAN;
+    *noise_share = share > 1 ? 1 : share;
+    free(means);
+    return 0;
+}

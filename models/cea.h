@@ -106,4 +106,18 @@ size_t cea_evppi_terms(size_t p);
 int cea_evppi(size_t d, size_t k, const double *cost, const double *effect, double wtp,
               size_t p, const double *theta, double *evppi, struct sim_err *err);
 
+/* ---- Nested uncertainty ------------------------------------------------------------------ */
+
+/* First-order (stochastic) noise in a nested PSA of d draws (outer loop: parameter
+ * uncertainty) of r replications each (inner loop: patient-level noise) of one quantity,
+ * x[draw * r + replication]. *var_means gets the variance (divisor d - 1) of the d draw
+ * means; *within the mean over draws of the within-draw sample variance (divisor r - 1),
+ * an unbiased estimate of the noise variance sigma^2; *noise_share the share of the
+ * variance of the draw means that noise explains, (within / r) / var_means, capped at 1
+ * (NaN when var_means is 0). The rest, 1 - share, is the parameter uncertainty the PSA
+ * is meant to show (O'Hagan, Stevenson & Madan, Health Econ 2007;16:1009-23). Needs
+ * d >= 2 and r >= 2. */
+int cea_noise(size_t d, size_t r, const double *x, double *var_means, double *within,
+              double *noise_share, struct sim_err *err);
+
 #endif

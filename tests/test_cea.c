@@ -508,9 +508,31 @@ static void test_bad_sizes_null_and_non_finite_values_are_einval_naming_the_argu
 #undef EXPECT
 }
 
+/* Nested PSA noise split on numbers worked by hand: 3 draws x 2 replications,
+ * x = {1,3 | 4,6 | 7,11}: draw means 2, 5, 9 (variance 12.333...), within-draw variances
+ * 2, 2, 8 (mean 4), noise share (4 / 2) / 12.333 = 0.16216...; identical replications
+ * give no noise; one replication per draw is refused. */
+static void test_noise_split_matches_hand_computation(void **state)
+{
+    (void)state;
+    const double x[] = {1, 3, 4, 6, 7, 11};
+    double var_means, within, share;
+    assert_int_equal(cea_noise(3, 2, x, &var_means, &within, &share, NULL), 0);
+    assert_near(var_means, 37.0 / 3.0, 1e-12);
+    assert_near(within, 4.0, 1e-12);
+    assert_near(share, 2.0 / (37.0 / 3.0), 1e-12);
+    const double same[] = {1, 1, 4, 4, 7, 7};
+    assert_int_equal(cea_noise(3, 2, same, &var_means, &within, &share, NULL), 0);
+    assert_true(within == 0 && share == 0);
+    struct sim_err e;
+    sim_err_clear(&e);
+    assert_int_equal(cea_noise(6, 1, x, &var_means, &within, &share, &e), SIM_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_noise_split_matches_hand_computation),
         cmocka_unit_test(test_frontier_marks_strong_and_extended_dominance_with_exact_icers),
         cmocka_unit_test(test_frontier_repeats_extended_dominance_until_none_is_left),
         cmocka_unit_test(test_frontier_ties_and_a_single_strategy),
