@@ -27,6 +27,7 @@
 #define CLI_COMMANDS(X)                                                                 \
     X(run, "run a scenario's replications and write the results file (HDF5)")           \
     X(compare, "run scenarios on common random numbers: paired differences, ICER, NMB") \
+    X(sweep, "run a scenario over a grid of key values, or one-way (tornado)")          \
     X(psa, "probabilistic sensitivity analysis: draws, CEAC, ICERs, EVPI, EVPPI")      \
     X(validate, "check a scenario file and print every resolved key with its origin")   \
     X(params, "print the parameter reference (--markdown: docs/parameters.md)")         \

@@ -99,8 +99,13 @@ static int write_provenance(const struct export_ctx *ctx, const struct out_info 
 }
 
 /* <scenario>_replications.csv: a `replication` column (0-based), then the table's. */
+static int has_dataset(const struct export_ctx *ctx, const char *scenario, const char *name);
+
 static int write_replications(const struct export_ctx *ctx, const char *scenario)
 {
+    int has = has_dataset(ctx, scenario, "replications"); /* a sweep keeps only config */
+    if (has <= 0)
+        return has;
     char dataset[1100], name[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/replications", scenario);
     snprintf(name, sizeof name, "%s_replications.csv", scenario);
@@ -135,6 +140,9 @@ static int write_replications(const struct export_ctx *ctx, const char *scenario
 /* <scenario>_summary.csv: outcome,unit,n,mean,sd,ci_low,ci_high. */
 static int write_summary(const struct export_ctx *ctx, const char *scenario)
 {
+    int has = has_dataset(ctx, scenario, "summary");
+    if (has <= 0)
+        return has;
     char dataset[1100], name[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", scenario);
     snprintf(name, sizeof name, "%s_summary.csv", scenario);

@@ -132,6 +132,13 @@ static int report_summary(const struct report_ctx *ctx)
     static const int right[] = {0, 0, 1, 1, 0};
     char dataset[64 + 1024];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", ctx->scenario);
+    size_t n_rows;
+    if (out_file_table_rows(ctx->file, dataset, &n_rows, NULL) != 0) {
+        /* A sweep keeps only the scenario's config here; its results are under /sweep. */
+        fprintf(ctx->out, "  (no runs stored under the scenario: its settings only; see the "
+                          "analysis below)\n");
+        return 0;
+    }
     struct out_summary *s = NULL;
     int rc = out_file_read_summary(ctx->file, dataset, &s, ctx->err);
     if (rc != 0)
@@ -205,8 +212,8 @@ static int report_table_list(const struct report_ctx *ctx)
             rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
         k++;
     }
-    if (rc == 0) {
-        g.n_rows = k; /* the cells of rows left out are NULL: grid_fini frees up to here */
+    g.n_rows = k; /* the cells of rows left out are NULL: grid_fini frees up to here */
+    if (rc == 0 && k > 0) {
         fprintf(ctx->out, "  tables (caresim export writes them as CSV):\n");
         grid_print(&g, "    ", ctx->out);
     }
@@ -314,6 +321,67 @@ static int report_comparisons(struct out_file *f, FILE *out, struct sim_err *err
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = report_comparison(f, names[i], out, err);
     free(names);
+    return rc;
+}
+
+/* The tables of an analysis group (/psa, /sweep) with their rows; for /psa also the
+ * strategies (cost, QALYs, ICER, status, ENB, probability optimal). Absent: nothing. */
+static int report_analysis(struct out_file *f, const char *group, const char *title, FILE *out,
+                           struct sim_err *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    if (out_file_list_datasets(f, group, &names, &n, NULL) != 0 || n == 0) {
+        free(names);
+        return 0;
+    }
+    fprintf(out, "\n%s (%s)\n", title, group);
+    static const char *headers[] = {"table", "rows"};
+    static const int right[] = {0, 1};
+    struct report_grid g = {0};
+    int rc = grid_init(&g, 2, n, headers, right) ? sim_err_set(err, SIM_ENOMEM, "out of memory")
+                                                  : 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char dataset[2200], cell[32];
+        size_t rows = 0;
+        snprintf(dataset, sizeof dataset, "%s/%s", group, names[i]);
+        if ((rc = out_file_table_rows(f, dataset, &rows, err)) != 0)
+            break;
+        snprintf(cell, sizeof cell, "%zu", rows);
+        if (grid_set(&g, i, 0, names[i]) || grid_set(&g, i, 1, cell))
+            rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    if (rc == 0)
+        grid_print(&g, "  ", out);
+    grid_fini(&g);
+    free(names);
+    struct out_outcome_table *t = NULL;
+    if (rc == 0 && strcmp(group, "/psa") == 0 &&
+        out_file_read_outcome_table(f, "/psa/strategies", &t, NULL) == 0) {
+        static const char *const show[] = {"cost", "qalys", "icer", "enb", "p_optimal"};
+        fprintf(out, "  strategies (per person, discounted; means over the draws):\n    %-24s",
+                "strategy");
+        for (size_t k = 0; k < 5; k++)
+            fprintf(out, " %14s", show[k]);
+        fprintf(out, "\n");
+        for (size_t r = 0; r < t->n_rows; r++) {
+            fprintf(out, "    %-24s", t->outcomes[r]);
+            for (size_t k = 0; k < 5; k++) {
+                int c = field_of(t, show[k]);
+                char x[32];
+                fmt_number(c >= 0 ? t->values[r * t->n_fields + (size_t)c] : NAN, x, sizeof x);
+                fprintf(out, " %14s", x);
+            }
+            fprintf(out, "\n");
+        }
+        out_outcome_table_destroy(t);
+        double evpi;
+        if (out_file_read_attr_number(f, "/psa", "evpi_reference", &evpi, NULL) == 0) {
+            char x[32];
+            fmt_number(evpi, x, sizeof x);
+            fprintf(out, "  EVPI at the reference willingness to pay: %s per person\n", x);
+        }
+    }
     return rc;
 }
 
@@ -470,6 +538,13 @@ int cli_report(int argc, char **argv)
     if (!only && report_comparisons(res.file, stdout, &e) != 0) {
         fflush(stdout);
         fprintf(stderr, "caresim report: comparisons: %s\n", sim_err_format(&e, buf, sizeof buf));
+        goto out;
+    }
+    if (!only && (report_analysis(res.file, "/psa", "probabilistic sensitivity analysis",
+                                  stdout, &e) != 0 ||
+                  report_analysis(res.file, "/sweep", "parameter sweep", stdout, &e) != 0)) {
+        fflush(stdout);
+        fprintf(stderr, "caresim report: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
     fflush(stdout);

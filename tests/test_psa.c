@@ -297,6 +297,33 @@ static void test_psa_file_plots_ceac_plane_and_evpi(void **state)
     }
 }
 
+/* report summarises /psa (its tables and the strategies) and export writes every /psa
+ * table as psa_<table>.csv. */
+static void test_psa_file_is_read_by_report_and_export(void **state)
+{
+    struct scratch *s = *state;
+    const char *args[] = {s->base, s->tc, "-n", "4", NULL};
+    assert_int_equal(psa(s, s->h5, args), 0);
+    const char *r[] = {s->h5, NULL};
+    assert_int_equal(testutil_run_args(cli_report, "report", r, s->out_txt, s->err_txt), 0);
+    char *out = testutil_slurp(s->out_txt, NULL);
+    assert_non_null(strstr(out, "probabilistic sensitivity analysis (/psa)"));
+    assert_non_null(strstr(out, "EVPI at the reference"));
+    free(out);
+    char dir[160], path[220];
+    snprintf(dir, sizeof dir, "%s/csv", s->dir);
+    const char *e[] = {s->h5, "--csv", dir, NULL};
+    assert_int_equal(testutil_run_args(cli_export, "export", e, s->out_txt, s->err_txt), 0);
+    static const char *const files[] = {"psa_parameters.csv", "psa_distributions.csv",
+                                        "psa_strategies.csv", "psa_ce_plane.csv",
+                                        "psa_ceac.csv", "psa_evppi.csv", "t_replications.csv",
+                                        "tc_summary.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_equal(access(path, R_OK), 0);
+    }
+}
+
 /* Bad command lines and a scenario without distributions: exit 2 with the reason. */
 static void test_psa_rejects_bad_input(void **state)
 {
@@ -343,6 +370,7 @@ int main(void)
         T(test_psa_spell_cost_drives_cost_across_draws),
         T(test_psa_replications_measure_first_order_noise),
         T(test_psa_file_plots_ceac_plane_and_evpi),
+        T(test_psa_file_is_read_by_report_and_export),
         T(test_psa_rejects_bad_input),
     };
 #undef T
