@@ -251,4 +251,35 @@ int care_forgoes(struct model *m, uint32_t id, double extra);
 /* Sets the next routine review after a contact (primary.c). */
 void care_set_review(struct model *m, uint32_t id);
 
+/* Puts the person on their hospital's elective list as listed on `day` (days, <= now; a
+ * warm start lists persons before time 0); no-op when listed. */
+int care_list_elective_on(struct model *m, uint32_t id, int cond, double day);
+
+/* care_listing.person of an entry admitted from the middle of the list (hospital.c). */
+#define CARE_LIST_TAKEN UINT32_MAX
+
+/* ---- Warm start (warm.h): appointments and stays that began before the run --------------- */
+
+/* Books person id (alive, not in hospital, no GP appointment pending) into the earliest
+ * slot on or after day `day` of their practice's urgent book (urgent, when it has one) or
+ * routine book, as an appointment made before the run: a review when they have a
+ * condition and the slot is routine, other need otherwise. Not counted as a request.
+ * Returns 0, 1 when no slot is free within the book's horizon, or a SIM_E* code. */
+int care_warm_gp(struct model *m, uint32_t id, int urgent, uint32_t day);
+
+/* The same for a follow-up about cond (a condition, or CARE_OTHER) in the clinic of
+ * specialty s at the person's hospital (no specialist appointment pending). */
+int care_warm_clinic(struct model *m, uint32_t id, int s, int cond, int urgent, uint32_t day);
+
+/* Person id (alive, not in hospital) is in an emergency stay for cond (a condition or
+ * CARE_OTHER) at their hospital that began `elapsed` days ago and ends `residual` days from
+ * now: in a bed, or boarding when none is free (the stay then starts when a bed is freed,
+ * as any boarder's). Returns 0 or a SIM_E* code. */
+int care_warm_admit(struct model *m, uint32_t id, int cond, double elapsed, double residual);
+
+/* Person id (alive, not in hospital) was discharged home on `day` (days, <= now) from an
+ * emergency stay for cond: their post-discharge window (raised exacerbation rates, relapses,
+ * readmissions counted) runs from then. */
+void care_warm_discharged(struct model *m, uint32_t id, int cond, double day);
+
 #endif

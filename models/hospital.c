@@ -300,6 +300,11 @@ int care_set_beds(struct model *m, uint32_t h, uint32_t beds)
 
 int care_list_elective(struct model *m, uint32_t id, int cond)
 {
+    return care_list_elective_on(m, id, cond, m->ctx.now);
+}
+
+int care_list_elective_on(struct model *m, uint32_t id, int cond, double day)
+{
     struct person *p = &m->persons[id];
     if (p->flags & POP_LISTED)
         return 0;
@@ -317,7 +322,7 @@ int care_list_elective(struct model *m, uint32_t id, int cond)
         ho->list_head = 0;
     }
     ho->list[(ho->list_head + ho->list_len) % ho->list_cap] =
-        (struct care_listing){.person = id, .day = (float)m->ctx.now, .cond = (uint8_t)cond};
+        (struct care_listing){.person = id, .day = (float)day, .cond = (uint8_t)cond};
     ho->list_len++;
     ho->listed++;
     p->flags |= POP_LISTED;
@@ -325,7 +330,7 @@ int care_list_elective(struct model *m, uint32_t id, int cond)
 }
 
 /* Drops entries of persons no longer listed (died) from the head of the list. */
-#define LIST_TAKEN UINT32_MAX /* care_listing.person of an entry admitted from mid-list */
+#define LIST_TAKEN CARE_LIST_TAKEN /* an entry admitted from mid-list */
 #define LIST_SCAN 64          /* entries a morning looks past patients in an emergency stay */
 
 static void skip_unlisted(struct model *m, struct care_hospital *ho)
@@ -381,6 +386,41 @@ int care_hospital_day(struct model *m, uint32_t h)
     if (sim_schedule(&m->ctx, 1.0, MODEL_EV_HOSPITAL_DAY, 0, h) == SIM_HANDLE_NONE)
         return m->ctx.failed;
     return 0;
+}
+
+/* ---- Warm start ------------------------------------------------------------------------- */
+
+int care_warm_admit(struct model *m, uint32_t id, int cond, double elapsed, double residual)
+{
+    struct person *p = &m->persons[id];
+    struct care_hospital *ho = hospital_of(m, id);
+    p->stay = (uint8_t)cond;
+    /* As admit(): brought up to date, then in hospital with the acute mortality ratio. */
+    dis_advance(m, id);
+    dis_change_begin(m, id);
+    p->flags |= POP_IN_HOSPITAL;
+    p->mort_acute = (float)m->par.hospital.admission_mortality_hr;
+    dis_redraw(m, id);
+    int got;
+    if (sim_beds_admit(&ho->beds, m->ctx.now, id, &got, &m->ctx.err) != 0)
+        return SIM_ESTATE;
+    if (got != SIM_BEDS_ADMITTED)
+        return 0; /* boarding: a discharge will give them a bed */
+    if (!(residual > 1.0 / 24.0))
+        residual = 1.0 / 24.0; /* at least an hour, as any stay */
+    /* The stay's start, so that its cost at discharge covers the whole length. */
+    p->discharge_day = (float)(m->ctx.now - elapsed);
+    p->gp_event = sim_schedule(&m->ctx, residual, MODEL_EV_DISCHARGE, 0, id);
+    return m->ctx.failed;
+}
+
+void care_warm_discharged(struct model *m, uint32_t id, int cond, double day)
+{
+    struct person *p = &m->persons[id];
+    dis_change_begin(m, id);
+    p->stay = (uint8_t)cond;
+    p->discharge_day = (float)day;
+    dis_redraw(m, id);
 }
 
 /* ---- Death ---------------------------------------------------------------------------- */

@@ -60,7 +60,9 @@ enum model_purpose {
     MODEL_PURPOSE_CARE = 3,       /* the care pathway: uniforms in order of use (pop_draw) */
     MODEL_PURPOSE_ONSET = 16,     /* + condition: severity, control, then the condition's
                                    * next clock, drawn at its diagnosis */
-    MODEL_PURPOSE_FREE = 64       /* first purpose free for other modules */
+    MODEL_PURPOSE_WARM = 64,      /* warm start (warm.h): the k-th uniform for the k-th kind
+                                   * of choice made for the person */
+    MODEL_PURPOSE_FREE = 65       /* first purpose free for other modules */
 };
 
 /* Snapshots for the time series and the ledger by year (series.h). */

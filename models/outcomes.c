@@ -196,6 +196,11 @@ static const char *const condition_labels[DIS_COUNT] = {
     "depression",         "dementia",        "active cancer",
 };
 
+const int outc_primary[OUTC_PRIMARY_COUNT] = {
+    OUTC_COST_TOTAL_DISC, OUTC_QALYS_DISC, OUTC_EMERGENCY_ADMISSIONS, OUTC_GP_VISITS,
+    OUTC_DEATHS_PER_1000_YEAR,
+};
+
 int outc_column_info(int col, struct outc_info *info, struct sim_err *err)
 {
     memset(info, 0, sizeof *info);

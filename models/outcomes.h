@@ -103,6 +103,13 @@ enum outc_column {
     OUTC_COUNT = OUTC_ONSET_FIRST + DIS_COUNT
 };
 
+/* The primary outcomes, in this order: discounted cost and QALYs (the pair a
+ * cost-effectiveness analysis compares), emergency admissions and GP visits (the system's
+ * activity) and deaths in the window (per 1000 person-years). `caresim run --ci-target`
+ * adds replications until each is estimated to the precision asked (docs/results.md). */
+#define OUTC_PRIMARY_COUNT 5
+extern const int outc_primary[OUTC_PRIMARY_COUNT];
+
 #define OUTC_NAME_MAX 64  /* bytes of a column name, with the NUL */
 #define OUTC_UNIT_MAX 32  /* bytes of a unit, with the NUL */
 #define OUTC_DESC_MAX 256 /* bytes of a description, with the NUL */

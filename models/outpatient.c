@@ -109,3 +109,24 @@ int care_op_visit(struct model *m, uint32_t id, uint16_t aux)
                    (uint16_t)((unsigned)s << 8 | (unsigned)cond));
     return m->ctx.failed;
 }
+
+int care_warm_clinic(struct model *m, uint32_t id, int s, int cond, int urgent, uint32_t day)
+{
+    struct person *p = &m->persons[id];
+    struct care_books *books =
+        &m->care.hospitals[m->care.practices[p->practice].hospital].clinic[s];
+    urgent = urgent && books->has_urgent;
+    struct sim_book *b = urgent ? &books->urgent : &books->routine;
+    sim_booking h;
+    uint32_t d, slot;
+    int rc = sim_book_book(b, day, &h, &d, &slot, &m->ctx.err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return 1;
+    /* A follow-up (no OP_FIRST): the listing a first visit may make is in the warm state's
+     * elective lists already. */
+    p->op_event = sim_schedule_at(&m->ctx, sim_book_slot_time(b, d, slot), MODEL_EV_OP_VISIT,
+                                  (uint16_t)((unsigned)s << 8 | (unsigned)cond), id);
+    return m->ctx.failed;
+}

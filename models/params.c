@@ -381,6 +381,28 @@ static const struct sim_cfg_key keys[] = {
         SIM_CFG_FIELD(MP, run.seed),
     },
     {
+        .path = "run.warm_start",
+        .type = SIM_CFG_STRING,
+        .unit = "",
+        .def_str = "",
+        .desc = "Results file (a path relative to this file) whose end_state the run starts "
+                "from: appointment books, beds, elective lists and case management as another "
+                "run left them, so the warm-up can be short (docs/model.md); empty: an empty "
+                "system",
+        .source = "modelling choice",
+        SIM_CFG_FIELD(MP, run.warm_start),
+    },
+    {
+        .path = "run.warm_start_scenario",
+        .type = SIM_CFG_STRING,
+        .unit = "",
+        .def_str = "",
+        .desc = "The scenario of the run.warm_start file to start from; empty: the file's only "
+                "scenario, or the one named like this scenario",
+        .source = "modelling choice",
+        SIM_CFG_FIELD(MP, run.warm_start_scenario),
+    },
+    {
         .path = "economics.discount_costs",
         .type = SIM_CFG_FLOAT,
         .unit = "1/year",

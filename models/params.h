@@ -17,6 +17,7 @@
 
 #define PARAMS_NAME_MAX 64         /* bytes of a scenario name, with the NUL */
 #define PARAMS_DESCRIPTION_MAX 1024 /* bytes of a scenario description, with the NUL */
+#define PARAMS_PATH_MAX 256        /* bytes of a file path in a scenario, with the NUL */
 
 /* Currency labels, in the order of the economics.currency choices in the table. */
 enum params_currency {
@@ -41,6 +42,11 @@ struct run_params {
     double warmup_years;  /* years simulated before recording starts (queues and lists fill) */
     int replications;     /* independent replications per scenario */
     int64_t seed;         /* master seed of every random stream */
+    char warm_start[PARAMS_PATH_MAX]; /* results file whose end_state the run starts from
+                                       * (relative to the scenario file); "" = an empty
+                                       * system (cold start) */
+    char warm_start_scenario[PARAMS_NAME_MAX]; /* that file's scenario to start from; "" =
+                                                * its only one, else this scenario's name */
 };
 
 /* Discounting and cost-effectiveness (group `economics`). */
@@ -336,8 +342,6 @@ struct policy_params {
     double nurse_slots_per_practice_day; /* task shifting: nurse consultations a day */
     double nurse_visit_cost;             /* currency per nurse consultation */
 };
-
-#define PARAMS_PATH_MAX 256 /* bytes of a file path in a scenario, with the NUL */
 
 /* A reform switched on during the run (group `reform`). */
 struct reform_params {

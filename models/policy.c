@@ -98,7 +98,9 @@ double pol_relapse_hr(const struct model *m, const struct person *p)
 
 uint32_t pol_case_managed(const struct model *m) { return m->care.cm_enrolled; }
 
-int pol_on_discharge(struct model *m, uint32_t id)
+/* Enrols person id in case management when there is a place and they are eligible;
+ * `count` counts the enrolment in the window's tally. */
+static int enrol(struct model *m, uint32_t id, int count)
 {
     struct care *cr = &m->care;
     struct person *p = &m->persons[id];
@@ -117,10 +119,14 @@ int pol_on_discharge(struct model *m, uint32_t id)
     cr->cm_list[cr->cm_len++] = id;
     cr->cm_enrolled++;
     p->flags |= POP_CASE_MANAGED;
-    if (care_in_window(m))
+    if (count && care_in_window(m))
         cr->tally.cm_enrolments += 1.0;
     return 0;
 }
+
+int pol_on_discharge(struct model *m, uint32_t id) { return enrol(m, id, 1); }
+
+int pol_warm_enrol(struct model *m, uint32_t id) { return enrol(m, id, 0); }
 
 /* A month of case management: contacts (cost) that may bring uncontrolled conditions
  * under control; the places of those who died are freed. */

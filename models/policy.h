@@ -61,6 +61,10 @@ double pol_relapse_hr(const struct model *m, const struct person *p);
  * management when eligible and a place is free. Returns 0 or SIM_ENOMEM. */
 int pol_on_discharge(struct model *m, uint32_t id);
 
+/* The same for a person enrolled before the run (warm start, warm.h): not counted as an
+ * enrolment of the window. */
+int pol_warm_enrol(struct model *m, uint32_t id);
+
 /* Monthly work of the levers: case-manager contacts, per-person-year costs of covered
  * persons. Returns 0 or SIM_E*. */
 int pol_month(struct model *m);

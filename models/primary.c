@@ -137,3 +137,26 @@ int care_gp_visit(struct model *m, uint32_t id, uint16_t aux)
         return care_ed_attend(m, id, why == CARE_GP_ACUTE ? cond : CARE_OTHER);
     return 0;
 }
+
+int care_warm_gp(struct model *m, uint32_t id, int urgent, uint32_t day)
+{
+    struct person *p = &m->persons[id];
+    struct care_practice *pr = &m->care.practices[p->practice];
+    urgent = urgent && pr->books.has_urgent;
+    struct sim_book *b = urgent ? &pr->books.urgent : &pr->books.routine;
+    sim_booking h;
+    uint32_t d, slot;
+    int rc = sim_book_book(b, day, &h, &d, &slot, &m->ctx.err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return 1;
+    /* Routine slots beyond the GPs' are nurse ones, then remote ones (care_gp_request). */
+    unsigned kind = urgent || slot < pr->gp_slots                ? 0u
+                    : slot < pr->gp_slots + pr->nurse_slots ? CARE_SLOT_NURSE
+                                                            : CARE_SLOT_REMOTE;
+    enum care_gp_reason why = !urgent && p->conds ? CARE_GP_REVIEW : CARE_GP_OTHER;
+    p->gp_event = sim_schedule_at(&m->ctx, sim_book_slot_time(b, d, slot), MODEL_EV_GP_VISIT,
+                                  (uint16_t)((unsigned)why << 8 | kind << 4 | CARE_OTHER), id);
+    return m->ctx.failed;
+}
