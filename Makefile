@@ -1,6 +1,7 @@
 # caresim — all builds. `make` (release), `make check` (tests), `make asan` (sanitizers),
 # `make bench` (engine benchmark vs the reference kernel, then the model benchmark),
-# `make demo`, `make clean`.
+# `make demo`, `make clean`; optional Open MPI build: `make mpi` (build/mpi/caresim-mpi),
+# `make check-mpi` (its results against the serial build's, docs/mpi.md).
 # V=1 shows full command lines. Everything is built under build/ (git-ignored).
 
 CC      ?= gcc
@@ -31,8 +32,16 @@ else
 Q := @
 endif
 
-# Build flavours: release in build/, sanitizers in build/asan/.
-ifeq ($(FLAVOUR),asan)
+# Build flavours: release in build/, sanitizers in build/asan/, Open MPI in build/mpi/
+# (mpicc, -DCARESIM_MPI, which only cli/batch.c reads; the default build does not need
+# MPI).
+MPICC   ?= mpicc
+ifeq ($(FLAVOUR),mpi)
+BUILD   := build/mpi
+CC      := $(MPICC)
+CPPFLAGS += -DCARESIM_MPI
+DEPS_FLAVOUR := build/.deps-mpi-ok
+else ifeq ($(FLAVOUR),asan)
 BUILD   := build/asan
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=undefined
@@ -52,18 +61,22 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(BUILD)/obj/tests/testutil.o
-DEPS_OK   := build/.deps-ok
+DEPS_OK   := $(or $(DEPS_FLAVOUR),build/.deps-ok)
 
-.PHONY: all check asan bench demo clean deps docs
+.PHONY: all check asan mpi check-mpi bench demo clean deps docs
 # Keep test objects: they are intermediate files to make, but rebuilding them is waste.
 .SECONDARY:
 all: $(BUILD)/simbench $(BUILD)/modelbench $(BUILD)/clinic $(if $(wildcard cli/main.c),$(BUILD)/caresim)
 
 # Install missing system packages once (the script is idempotent and does nothing when
 # everything is present); re-run when the script changes.
-$(DEPS_OK): scripts/install-deps.sh
+build/.deps-ok: scripts/install-deps.sh
 	$(Q)mkdir -p build
 	$(Q)scripts/install-deps.sh
+	$(Q)touch $@
+build/.deps-mpi-ok: scripts/install-deps.sh
+	$(Q)mkdir -p build
+	$(Q)scripts/install-deps.sh --mpi
 	$(Q)touch $@
 deps: $(DEPS_OK)
 
@@ -95,6 +108,16 @@ $(BUILD)/caresim: $(BUILD)/obj/cli/main.o $(BUILD)/libcaresim.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/caresim-mpi: $(BUILD)/obj/cli/main.o $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The MPI protocol test (FLAVOUR=mpi; tests/mpi/check.sh runs it under mpirun).
+$(BUILD)/tests/mpi/test_batch_mpi: $(BUILD)/obj/tests/mpi/test_batch_mpi.o $(BUILD)/libcaresim.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/clinic: $(BUILD)/obj/examples/clinic.o $(BUILD)/libcaresim.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -109,6 +132,16 @@ check: all $(TEST_BIN)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory FLAVOUR=asan check
+
+# The MPI build: caresim with its batches split across MPI ranks (docs/mpi.md).
+mpi:
+	$(Q)$(MAKE) --no-print-directory FLAVOUR=mpi build/mpi/caresim-mpi \
+	    build/mpi/tests/mpi/test_batch_mpi
+
+# The protocol test on 1 to 4 ranks; small run, compare, psa and sweep jobs on 1, 2 and 4
+# ranks, every table checked equal to the serial build's; interrupted and failing MPI runs.
+check-mpi: all mpi
+	$(Q)tests/mpi/check.sh $(BUILD)/caresim build/mpi
 
 bench: $(BUILD)/simbench $(BUILD)/modelbench
 	$(Q)if [ -f $(REFBENCH_SRC) ]; then $(MAKE) --no-print-directory $(BUILD)/refbench; fi

@@ -6,13 +6,19 @@
  * next unit in order consumes it and every waiting one after it, inside one critical
  * section, so the consumer never runs twice at once and always sees units in order.
  *
- * Ranks: see cli/batch.h. Messages from a worker rank to rank 0 carry a header of four
- * doubles (status, length, in_setup, error code) then the blob or the error message; rank 0
- * tells the workers to stop (after a failure or an interruption) and drains what they
- * still send, so that no rank is left blocked.
+ * Ranks (see cli/batch.h and docs/mpi.md). A batch begins with a collective agreement
+ * that every rank is starting it (a rank that has left its command instead makes the batch
+ * fail at once everywhere, so none waits for it). A worker's messages to rank 0 carry a
+ * header of four doubles (status, length, in_setup, error code or signal), then the blob
+ * or the error. Rank 0 takes them in unit order; at the end it sends every worker exactly
+ * one stop (which also stops early a worker still running after a failure or an
+ * interruption), drains what each still sends, and broadcasts its status. Every send has
+ * a matching receive, so no rank is left blocked and nothing is left for the next batch.
+ * At exit (cli_ranks_fini) the ranks wait for each other the same way.
  */
 #include "cli/batch.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,78 +191,178 @@ static int run_threads(const struct cli_batch *b, struct cli_batch_status *st)
 
 #ifdef CARESIM_MPI
 
-enum { MSG_OK, MSG_FAILED, MSG_STOPPED, MSG_END };
+enum { MSG_OK, MSG_FAILED, MSG_STOPPED, MSG_END }; /* a worker's message to rank 0 */
 enum { TAG_HEAD = 1, TAG_DATA, TAG_STOP };
+
+/* This process in the MPI job. */
+static struct {
+    int on;            /* between MPI_Init_thread and MPI_Finalize */
+    int rank, size;    /* this rank, and the number of ranks */
+    FILE *real_stderr; /* a worker's stderr, while `stderr` writes into `held` */
+    FILE *held;        /* a worker's messages, kept in memory (cli_ranks_fini) */
+    char *held_text;   /* their text (open_memstream) */
+    size_t held_len;
+    int followed;      /* a batch failed here because another rank had stopped */
+} mpi = {.rank = 0, .size = 1};
 
 int cli_rank(void)
 {
-    int init = 0, r = 0;
-    MPI_Initialized(&init);
-    if (init)
-        MPI_Comm_rank(MPI_COMM_WORLD, &r);
-    return r;
+    return mpi.rank;
 }
 
 int cli_ranks(void)
 {
-    int init = 0, k = 1;
-    MPI_Initialized(&init);
-    if (init)
-        MPI_Comm_size(MPI_COMM_WORLD, &k);
-    return k;
+    return mpi.size;
 }
 
 void cli_ranks_init(int *argc, char ***argv)
 {
     int provided;
+    /* FUNNELED: OpenMP threads exist (a one-rank run uses them) but only the main thread
+     * calls MPI. MPI's default error handler aborts the job on any MPI failure. */
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    mpi.on = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
+    if (mpi.rank == 0)
+        return;
+    /* A worker prints nothing: its stdout goes nowhere, and its messages wait in memory
+     * until cli_ranks_fini shows them if they matter (they are rank 0's otherwise). Only
+     * the stdio stream is redirected: MPI's own messages still reach descriptor 2. */
+    if (!freopen("/dev/null", "w", stdout))
+        fprintf(stderr, "caresim: MPI rank %d: cannot open /dev/null for stdout\n", mpi.rank);
+    mpi.held = open_memstream(&mpi.held_text, &mpi.held_len);
+    if (mpi.held) {
+        mpi.real_stderr = stderr;
+        stderr = mpi.held;
+    }
 }
 
-void cli_ranks_fini(void)
+/* Collective: every rank says whether it is about to start a batch (1) or has finished its
+ * command (0). Returns whether some rank is starting a batch; *stopped gets the lowest rank
+ * that has finished its command, -1 when none has. */
+static int agree(int starting, int *stopped)
 {
-    int init = 0, done = 0;
-    MPI_Initialized(&init);
-    MPI_Finalized(&done);
-    if (init && !done)
-        MPI_Finalize();
+    int in[2] = {starting ? INT_MAX : mpi.rank, starting ? -1 : 0}, out[2];
+    MPI_Allreduce(in, out, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    *stopped = out[0] == INT_MAX ? -1 : out[0];
+    return out[1] < 0;
 }
 
+int cli_ranks_share(void *data, size_t size)
+{
+    if (mpi.size < 2)
+        return 0;
+    int stopped;
+    agree(1, &stopped);
+    if (stopped >= 0) {
+        mpi.followed = 1;
+        return -1;
+    }
+    /* In pieces of at most INT_MAX bytes, MPI's count being an int. */
+    for (size_t at = 0; at < size;) {
+        size_t n = size - at < INT_MAX ? size - at : INT_MAX;
+        MPI_Bcast((char *)data + at, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+        at += n;
+    }
+    return 0;
+}
+
+/* Writes a worker's held messages to its real stderr, each line prefixed with its rank. */
+static void show_held(void)
+{
+    fflush(mpi.held);
+    const char *p = mpi.held_text;
+    size_t n = mpi.held_len;
+    while (p && n > 0) {
+        const char *nl = memchr(p, '\n', n);
+        size_t len = nl ? (size_t)(nl - p) + 1 : n;
+        fprintf(mpi.real_stderr, "[rank %d] %.*s%s", mpi.rank, (int)len, p, nl ? "" : "\n");
+        p += len;
+        n -= len;
+    }
+    fflush(mpi.real_stderr);
+}
+
+int cli_ranks_fini(int status)
+{
+    if (!mpi.on)
+        return status;
+    /* Everything out before any rank exits: mpirun ends the job when one exits non-zero. */
+    fflush(stdout);
+    fflush(stderr);
+    int diverged = 0, stopped;
+    /* Wait for the ranks still in their command, taking part in their batch agreements;
+     * finding one in the first round means this rank stopped where the others went on. */
+    if (mpi.size > 1)
+        for (int round = 0; agree(0, &stopped); round++)
+            if (round == 0 && !mpi.followed)
+                diverged = 1;
+    int root_status = status;
+    MPI_Bcast(&root_status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (mpi.held) {
+        if (diverged || (status != root_status && !mpi.followed))
+            show_held();
+        fclose(mpi.held);
+        stderr = mpi.real_stderr;
+        free(mpi.held_text);
+        mpi.held = NULL;
+    }
+    MPI_Finalize();
+    mpi.on = 0;
+    return root_status;
+}
+
+/* A worker's message header: status, blob length, in_setup, then the error code of a
+ * failure or the signal that stopped the worker (0 when rank 0 stopped it). */
 static void send_head(int status, size_t n, int in_setup, int code)
 {
     double h[4] = {status, (double)n, in_setup, code};
     MPI_Send(h, 4, MPI_DOUBLE, 0, TAG_HEAD, MPI_COMM_WORLD);
 }
 
-/* A worker rank: its units in order, each sent to rank 0, until the end, a failure, an
- * interruption or rank 0's word to stop. */
-static int run_worker(const struct cli_batch *b, int me, int k)
+/* A worker rank: its units in order, each result (or the failure) sent to rank 0, until
+ * the last, a failure, an interruption or rank 0's word to stop; then a last message
+ * (unless it failed), then rank 0's stop, which comes exactly once per batch. */
+static void run_worker(const struct cli_batch *b)
 {
-    for (size_t u = (size_t)me; u < b->units; u += (size_t)k) {
+    int last = MSG_END, sig = 0;
+    for (size_t u = (size_t)mpi.rank; u < b->units; u += (size_t)mpi.size) {
         int stop = 0;
         MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &stop, MPI_STATUS_IGNORE);
         if (stop || cli_interrupted) {
-            send_head(MSG_STOPPED, 0, 0, 0);
-            return 0;
+            last = MSG_STOPPED;
+            sig = stop ? 0 : (int)cli_interrupted;
+            break;
         }
         struct cli_blob blob;
         struct sim_err e;
         int in_setup;
-        if (run_unit(b, u, &blob, &in_setup, &e) != 0) {
+        int rc = run_unit(b, u, &blob, &in_setup, &e);
+        if (rc == 0 && blob.n > INT_MAX) {
+            free(blob.data);
+            rc = sim_err_set(&e, SIM_ENOMEM, "a result of %zu values is too large to send "
+                                             "between MPI ranks", blob.n);
+        }
+        if (rc != 0) {
             send_head(MSG_FAILED, 0, in_setup, e.code);
             MPI_Send(&e, (int)sizeof e, MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD);
-            return 0;
+            last = MSG_FAILED;
+            break;
         }
         send_head(MSG_OK, blob.n, 0, 0);
         MPI_Send(blob.data, (int)blob.n, MPI_DOUBLE, 0, TAG_DATA, MPI_COMM_WORLD);
         free(blob.data);
     }
-    send_head(MSG_END, 0, 0, 0);
-    return 0;
+    if (last != MSG_FAILED)
+        send_head(last, 0, 0, sig);
+    int stop;
+    MPI_Recv(&stop, 1, MPI_INT, 0, TAG_STOP, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
-/* Receives worker w's next message. Returns its status; *blob gets an OK message's data,
- * *e a failure's error. */
-static int receive(int w, struct cli_blob *blob, int *in_setup, struct sim_err *e)
+/* Rank 0: receives worker w's next message. Returns its status; *blob gets an OK message's
+ * data, *e a failure's error, *sig the signal of a STOPPED message. */
+static int receive(int w, struct cli_blob *blob, int *in_setup, int *sig, struct sim_err *e)
 {
     double h[4];
     MPI_Recv(h, 4, MPI_DOUBLE, w, TAG_HEAD, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -264,15 +370,13 @@ static int receive(int w, struct cli_blob *blob, int *in_setup, struct sim_err *
     blob->n = (size_t)h[1];
     blob->data = NULL;
     *in_setup = (int)h[2];
+    *sig = status == MSG_STOPPED ? (int)h[3] : 0;
     if (status == MSG_OK) {
         blob->data = malloc((blob->n ? blob->n : 1) * sizeof *blob->data);
-        if (!blob->data) { /* still take the message off the wire */
-            double *sink = malloc((blob->n ? blob->n : 1) * sizeof *sink);
-            MPI_Recv(sink, (int)blob->n, MPI_DOUBLE, w, TAG_DATA, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE);
-            free(sink);
-            sim_err_set(e, SIM_ENOMEM, "out of memory receiving a result from rank %d", w);
-            return MSG_FAILED;
+        if (!blob->data) { /* the message cannot be taken off the wire: end the job */
+            fprintf(stderr, "caresim: out of memory receiving a result of %zu values from MPI "
+                            "rank %d\n", blob->n, w);
+            MPI_Abort(MPI_COMM_WORLD, 1);
         }
         MPI_Recv(blob->data, (int)blob->n, MPI_DOUBLE, w, TAG_DATA, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
@@ -282,17 +386,18 @@ static int receive(int w, struct cli_blob *blob, int *in_setup, struct sim_err *
     return status;
 }
 
-/* Rank 0: its own units and the workers' results, in unit order. */
-static int run_root(const struct cli_batch *b, struct cli_batch_status *st, int k)
+/* Rank 0: its own units and the workers' results, consumed in unit order; then the
+ * workers are told to stop and what they still send is dropped. */
+static void run_root(const struct cli_batch *b, struct cli_batch_status *st)
 {
-    unsigned char *ended = calloc((size_t)k, 1); /* worker sent its last message */
+    const int k = mpi.size;
+    int ended = 0; /* the worker whose last message the loop took, if any */
     struct progress p;
     progress_start(&p, b);
     progress_step(&p, 1);
-    size_t u = 0;
-    for (; u < b->units; u++) {
-        int w = (int)(u % (size_t)k), in_setup = 0, status;
-        struct cli_blob blob;
+    for (size_t u = 0; u < b->units; u++) {
+        int w = (int)(u % (size_t)k), in_setup = 0, sig = 0, status;
+        struct cli_blob blob = {NULL, 0};
         struct sim_err e;
         sim_err_clear(&e);
         if (w == 0) {
@@ -300,39 +405,89 @@ static int run_root(const struct cli_batch *b, struct cli_batch_status *st, int 
                 break;
             status = run_unit(b, u, &blob, &in_setup, &e) == 0 ? MSG_OK : MSG_FAILED;
         } else {
-            status = receive(w, &blob, &in_setup, &e);
-            if (status != MSG_OK && ended)
-                ended[w] = 1;
+            status = receive(w, &blob, &in_setup, &sig, &e);
+            if (status != MSG_OK)
+                ended = w;
+            if (sig && !cli_interrupted)
+                cli_interrupted = sig; /* a worker was interrupted: so is the run */
         }
-        if (status == MSG_STOPPED || status == MSG_END)
-            break;
         if (status == MSG_FAILED) {
             status_fail(st, u, in_setup, 0, &e);
             break;
         }
+        if (status != MSG_OK)
+            break;
         p.done++;
         if (consume_unit(b, st, u, &blob) != 0)
             break;
         progress_step(&p, 0);
     }
-    /* Stop the workers and take what they still send, so that none stays blocked. */
+    /* Every worker gets one stop per batch, whether or not it has finished, so that none
+     * is left over for the next batch; sent without waiting, as a worker may be sending. */
+    static const int one = 1;
+    MPI_Request *req = malloc((size_t)k * sizeof *req);
     for (int w = 1; w < k; w++) {
-        int one = 1;
-        if (u < b->units)
+        if (req)
+            MPI_Isend(&one, 1, MPI_INT, w, TAG_STOP, MPI_COMM_WORLD, &req[w]);
+        else
             MPI_Send(&one, 1, MPI_INT, w, TAG_STOP, MPI_COMM_WORLD);
-        while (!(ended && ended[w])) {
+    }
+    for (int w = 1; w < k; w++) {
+        if (w == ended)
+            continue;
+        for (;;) {
             struct cli_blob blob;
             struct sim_err e;
-            int in_setup, status = receive(w, &blob, &in_setup, &e);
+            int in_setup, sig, status = receive(w, &blob, &in_setup, &sig, &e);
             free(blob.data);
             if (status != MSG_OK)
                 break;
         }
     }
-    free(ended);
+    if (req) {
+        MPI_Waitall(k - 1, req + 1, MPI_STATUSES_IGNORE);
+        free(req);
+    }
     progress_end(&p);
     if (st->consumed < b->units && st->failed == b->units)
         st->interrupted = 1;
+}
+
+/* Several ranks: agree that every rank is here, run, and give every rank rank 0's status
+ * (and its interruption), so that all go on the same way. */
+static int run_ranks(const struct cli_batch *b, struct cli_batch_status *st)
+{
+    int stopped;
+    agree(1, &stopped);
+    if (stopped >= 0) {
+        /* A rank has finished its command (it failed where this one did not, e.g. could
+         * not read a file): none of the units can run. */
+        mpi.followed = 1;
+        if (b->units == 0)
+            return 0;
+        st->failed = 0;
+        st->failed_in_setup = 1;
+        sim_err_set(&st->err, SIM_EIO,
+                    "not run: MPI rank %d stopped before the %s began (see its messages)",
+                    stopped, b->what ? b->what : "units");
+        return -1;
+    }
+    struct {
+        struct cli_batch_status st;
+        int sig;
+    } end;
+    memset(&end, 0, sizeof end);
+    if (mpi.rank == 0) {
+        run_root(b, st);
+        end.st = *st;
+        end.sig = (int)cli_interrupted;
+    } else {
+        run_worker(b);
+    }
+    MPI_Bcast(&end, (int)sizeof end, MPI_BYTE, 0, MPI_COMM_WORLD);
+    *st = end.st;
+    if (end.sig && !cli_interrupted)
+        cli_interrupted = end.sig;
     return st->consumed == b->units ? 0 : -1;
 }
 
@@ -341,7 +496,8 @@ static int run_root(const struct cli_batch *b, struct cli_batch_status *st, int 
 int cli_rank(void) { return 0; }
 int cli_ranks(void) { return 1; }
 void cli_ranks_init(int *argc, char ***argv) { (void)argc, (void)argv; }
-void cli_ranks_fini(void) {}
+int cli_ranks_fini(int status) { return status; }
+int cli_ranks_share(void *data, size_t size) { return (void)data, (void)size, 0; }
 
 #endif
 
@@ -349,13 +505,8 @@ int cli_batch_run(const struct cli_batch *b, struct cli_batch_status *st)
 {
     status_start(st, b->units);
 #ifdef CARESIM_MPI
-    int k = cli_ranks();
-    if (k > 1) {
-        int me = cli_rank();
-        if (me != 0)
-            return run_worker(b, me, k) == 0 ? 0 : -1;
-        return run_root(b, st, k);
-    }
+    if (mpi.size > 1)
+        return run_ranks(b, st);
 #endif
     return run_threads(b, st);
 }

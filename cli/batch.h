@@ -14,10 +14,14 @@
  * Interruption (cli_interrupted set by SIGINT/SIGTERM, cli/runner.h): no unit starts
  * afterwards; the units finished in order from the first are consumed, the rest dropped.
  *
- * MPI build (-DCARESIM_MPI, `make mpi`): when more than one rank runs, unit u belongs to
+ * MPI build (-DCARESIM_MPI, `make mpi`, docs/mpi.md): when more than one rank runs, every
+ * rank runs the same command and calls cli_batch_run at the same points; unit u belongs to
  * rank u mod K; every rank runs its own units in order on one thread and sends each
  * result to rank 0, which receives them in unit order and alone consumes them. The
- * results are the same as a serial run's. Ranks other than 0 consume nothing.
+ * results are the same as a serial run's. Ranks other than 0 consume nothing, but end the
+ * batch with rank 0's status (and its interruption, cli_interrupted), so that they go on
+ * as rank 0 does. A batch that a rank does not reach (it left its command after a
+ * failure of its own) fails on the others at once, as unit 0 failing in setup.
  */
 #ifndef CLI_BATCH_H
 #define CLI_BATCH_H
@@ -71,11 +75,24 @@ int cli_batch_run(const struct cli_batch *b, struct cli_batch_status *st);
 
 /* ---- Ranks (MPI build; the serial build has one rank, 0) ---------------------------------- */
 
-/* Starts MPI when built with it (before anything else in main) and ends it. */
+/* Starts MPI when built with it (before anything else in main). On a rank other than 0,
+ * stdout then goes to /dev/null and what is written to stderr is held in memory. */
 void cli_ranks_init(int *argc, char ***argv);
-void cli_ranks_fini(void);
-/* This process's rank and the number of ranks. */
+/* Ends MPI (the last thing in main), given this rank's exit status; returns the status to
+ * exit with, rank 0's on every rank. Waits until every rank has left its command. A
+ * worker's held messages are shown (each line prefixed "[rank N] ") when that rank left
+ * its command while the others went on to a batch, or ended with another status than rank
+ * 0 for a reason of its own; otherwise they are rank 0's too and dropped. Without MPI,
+ * returns status. */
+int cli_ranks_fini(int status);
+/* This process's rank and the number of ranks (0 and 1 without MPI). */
 int cli_rank(void);
 int cli_ranks(void);
+/* Gives every rank rank 0's `size` bytes at data: every rank calls it at the same point,
+ * as it would start a batch. Only rank 0 holds the results, so a choice that depends on
+ * them (run more replications?) must be rank 0's, shared this way, for every rank to make
+ * the same batch calls. Returns 0, or -1 (data untouched) when a rank has left its
+ * command, as a batch would fail; without MPI or with one rank, 0 at once. */
+int cli_ranks_share(void *data, size_t size);
 
 #endif

@@ -1,9 +1,14 @@
 /* cli/main.c — `caresim <command> [options]`: dispatch to the subcommands of cli/cli.h,
  * --help and --version. The only place the program exits.
+ *
+ * MPI build (`make mpi`, docs/mpi.md): MPI starts first and ends last (cli/batch.h). Every
+ * rank runs the commands that split their work across ranks; the others run on rank 0
+ * only. Ranks other than 0 print nothing to stdout and write no file.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/batch.h"
 #include "cli/cli.h"
 
 struct command {
@@ -27,7 +32,18 @@ static void usage(FILE *out)
     fprintf(out, "\n`caresim <command> --help` describes a command's options.\n");
 }
 
-int main(int argc, char **argv)
+/* The commands whose work runs as batches (cli/batch.h), shared out among MPI ranks: every
+ * rank runs them. A name with no command yet is harmless. */
+static int runs_on_every_rank(const char *cmd)
+{
+    static const char *const names[] = {"run", "compare", "psa", "sweep"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(cmd, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -43,9 +59,18 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
+        if (strcmp(cmd, commands[i].name) == 0) {
+            if (cli_rank() != 0 && !runs_on_every_rank(cmd))
+                return CLI_EXIT_OK; /* rank 0 runs it alone; its status is the job's */
             return commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "caresim: unknown command '%s'\n", cmd);
     usage(stderr);
     return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cli_ranks_init(&argc, &argv);
+    return cli_ranks_fini(dispatch(argc, argv));
 }
