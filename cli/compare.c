@@ -506,6 +506,13 @@ int cli_compare(int argc, char **argv)
         char label[PARAMS_NAME_MAX + 32];
         snprintf(label, sizeof label, "%s (%zu/%zu): ", sc[i].par.name, i + 1, n);
         double t0 = cli_now_seconds();
+        /* The per-replication tables go to the file as the replications finish. */
+        if (cli_scenario_begin(writer, &sc[i], &e) != 0) {
+            fprintf(stderr, "caresim compare: %s\n", sim_err_format(&e, buf, sizeof buf));
+            cli_interrupt_restore();
+            rc = CLI_EXIT_FAIL;
+            goto out;
+        }
         if ((rc = cli_scenario_run(&sc[i], "compare", threads, show, label)) != CLI_EXIT_OK) {
             cli_interrupt_restore();
             goto out;

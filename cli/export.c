@@ -3,7 +3,8 @@
  * scenario <scenario>_replications.csv, <scenario>_summary.csv, <scenario>_config.cfg and,
  * when the file has them, <scenario>_timeseries.csv, <scenario>_by_group.csv,
  * <scenario>_persons.csv and
- * <scenario>_ledger.csv (with the names of the ledger's codes); and provenance.csv
+ * <scenario>_ledger.csv (with the names of the ledger's codes), <scenario>_end_state.csv;
+ * and provenance.csv
  * (key,value); and every table of /comparisons/<name>, /psa and /sweep as
  * comparison_<name>_<table>.csv, psa_<table>.csv and sweep_<table>.csv.
  *
@@ -317,10 +318,15 @@ static int write_persons(const struct export_ctx *ctx, const char *scenario)
     return write_plain_table(ctx, scenario, "persons");
 }
 
+static int write_end_state(const struct export_ctx *ctx, const char *scenario)
+{
+    return write_plain_table(ctx, scenario, "end_state");
+}
+
 /* Every file of one scenario, in order. */
 static int (*const scenario_writers[])(const struct export_ctx *ctx, const char *scenario) = {
     write_replications, write_summary, write_config,
-    write_timeseries,   write_by_group, write_ledger,  write_persons,
+    write_timeseries,   write_by_group, write_ledger,  write_persons, write_end_state,
 };
 
 /* Scenario names become file names: refuse any that would leave DIR or be hidden. */
@@ -450,7 +456,8 @@ static void export_usage(FILE *out)
             "column 0..R-1, then one column per outcome), <scenario>_summary.csv (outcome,\n"
             "unit, n, mean, sd, ci_low, ci_high), <scenario>_config.cfg (the resolved\n"
             "scenario) and, when the file has them, <scenario>_timeseries.csv,\n"
-            "<scenario>_by_group.csv, <scenario>_ledger.csv and <scenario>_persons.csv (run\n"
+            "<scenario>_by_group.csv, <scenario>_ledger.csv, <scenario>_end_state.csv and\n"
+            "<scenario>_persons.csv (run\n"
             "--persons) (the tables' own columns; the\n"
             "ledger also from_name, to_name, mechanism_name), and provenance.csv (key,value).\n"
             "Comparisons, PSA and sweeps: every table of /comparisons/<name>, /psa and\n"

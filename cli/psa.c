@@ -378,12 +378,8 @@ static int draw_work(void *ctx, size_t unit, struct cli_blob *out, int *in_setup
     if (!rows)
         rc = sim_err_set(e, SIM_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < p->R; i++) {
-        struct model *m = model_create_shared(&par, own ? own : s->tables,
-                                              (uint32_t)(d * p->R + i), e);
-        if (m && s->reform_cfg && model_set_reform(m, &s->reform_par, e) != 0) {
-            model_destroy(m);
-            m = NULL;
-        }
+        struct model *m = cli_scenario_model(s, &par, own ? own : s->tables,
+                                             (uint32_t)(d * p->R + i), e);
         if (!m) {
             *in_setup = 1;
             rc = e->code ? e->code : SIM_ENOMEM;

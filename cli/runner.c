@@ -1,6 +1,8 @@
 /* cli/runner.c — running scenarios for `caresim run` and `caresim compare` (cli/runner.h):
- * their shared options, loading, replications on threads, provenance, and writing a
- * scenario's part of the results file (outcomes, summary, time series, groups, ledger).
+ * their shared options, loading (with the end state a warm start begins from), replications
+ * on threads (all at once, or more of them later: `run --ci-target`), provenance, and
+ * writing a scenario's part of the results file (outcomes, summary, time series, groups,
+ * ledger, end state).
  *
  * Threads and ranks. The disease tables are built once per scenario and shared read-only;
  * the replications run as a batch (cli/batch.h): each owns its model and returns its rows
@@ -8,8 +10,9 @@
  * the file is bit for bit the same whatever the number of threads (or MPI ranks), and a
  * failure reported is the failed replication of lowest index, so the message is too.
  *
- * Reads scenario files; creates results/ when it is the default place; writes through
- * output/; prints problems (and a progress line when asked) to stderr.
+ * Reads scenario files and, for run.warm_start, a results file (through output/'s reader);
+ * creates results/ when it is the default place; writes through output/; prints problems
+ * (and a progress line when asked) to stderr.
  */
 #include "cli/runner.h"
 
@@ -29,6 +32,7 @@
 #include "models/model.h"
 #include "models/payment.h"
 #include "models/series.h"
+#include "models/warm.h"
 #include "output/results.h"
 #include "sim/config.h"
 #include "sim/err.h"
@@ -255,7 +259,8 @@ int cli_results_target(const char *cmd, const char *output, const char *stem, ch
     if (output) {
         *target = strdup(output);
     } else {
-        if (mkdir(CLI_RESULTS_DIR, 0777) != 0 && errno != EEXIST) {
+        /* MPI ranks other than 0 create nothing (their writer discards). */
+        if (cli_rank() == 0 && mkdir(CLI_RESULTS_DIR, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "caresim %s: cannot create directory %s: %s\n", cmd, CLI_RESULTS_DIR,
                     strerror(errno));
             return CLI_EXIT_FAIL;
@@ -273,6 +278,8 @@ int cli_results_target(const char *cmd, const char *output, const char *stem, ch
 
 int cli_threads_used(int requested, int reps)
 {
+    if (cli_ranks() > 1)
+        return 1; /* MPI: one thread on each rank (cli/batch.h) */
     int threads = requested < reps ? requested : reps;
 #ifdef _OPENMP
     if (threads > omp_get_thread_limit())
@@ -284,6 +291,15 @@ int cli_threads_used(int requested, int reps)
 struct out_writer *cli_results_create(const char *cmd, const char *target, const char *cmdline,
                                       int64_t seed, int threads)
 {
+    struct sim_err e;
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    sim_err_clear(&e);
+    if (cli_rank() != 0) { /* an MPI worker: rank 0 writes the file (docs/mpi.md) */
+        struct out_writer *w = out_writer_create_discard(&e);
+        if (!w)
+            fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(&e, buf, sizeof buf));
+        return w;
+    }
     char started[32], host[256];
     utc_now(started, sizeof started);
     if (gethostname(host, sizeof host) != 0)
@@ -298,10 +314,8 @@ struct out_writer *cli_results_create(const char *cmd, const char *target, const
         .finished_utc = NULL, /* the time of commit */
         .host = host,
         .threads = threads,
+        .ranks = cli_ranks(),
     };
-    struct sim_err e;
-    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    sim_err_clear(&e);
     struct out_writer *w = out_writer_create(target, &prov, &e);
     if (!w)
         fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(&e, buf, sizeof buf));
@@ -323,21 +337,31 @@ int cli_outcome_info(const char *cmd, struct outc_info info[OUTC_COUNT])
 
 /* ---- Loading -------------------------------------------------------------------------------- */
 
-/* Loads the scenario named by reform.scenario (relative to the scenario's own file) into
- * s->reform_cfg and s->reform_par. A reform's file may not name a reform itself. */
-static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *e)
+/* A path a scenario names (reform.scenario, run.warm_start): relative to the scenario's own
+ * file unless absolute. malloc'ed; NULL after reporting when out of memory. */
+static char *scenario_relative(const struct cli_scenario *s, const char *cmd, const char *name)
 {
-    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    const char *name = s->par.reform.scenario, *self = sim_cfg_path(s->cfg);
+    const char *self = sim_cfg_path(s->cfg);
     const char *slash = self ? strrchr(self, '/') : NULL;
     size_t dir = name[0] != '/' && slash ? (size_t)(slash - self) + 1 : 0;
     char *full = malloc(dir + strlen(name) + 1);
     if (!full) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
-        return CLI_EXIT_FAIL;
+        return NULL;
     }
     memcpy(full, self, dir);
     strcpy(full + dir, name);
+    return full;
+}
+
+/* Loads the scenario named by reform.scenario (relative to the scenario's own file) into
+ * s->reform_cfg and s->reform_par. A reform's file may not name a reform itself. */
+static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *e)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    char *full = scenario_relative(s, cmd, s->par.reform.scenario);
+    if (!full)
+        return CLI_EXIT_FAIL;
     s->reform_cfg = cli_load_scenario(full, NULL, 0, stderr);
     int rc = CLI_EXIT_OK;
     if (!s->reform_cfg) {
@@ -394,6 +418,125 @@ static int append_reform_text(struct cli_scenario *s)
     return 0;
 }
 
+/* The scenario of the warm_start file to start from (run.warm_start_scenario, else the
+ * file's only scenario, else the one named like this one) into *name (malloc'ed). Returns
+ * 0, or -1 after printing the problem. */
+static int warm_scenario(const struct cli_scenario *s, const char *cmd, const char *full,
+                         struct out_file *f, char **name)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    struct sim_err e;
+    sim_err_clear(&e);
+    char **names = NULL;
+    size_t n = 0;
+    if (out_file_list_scenarios(f, &names, &n, &e) != 0) {
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, s->path,
+                sim_err_format(&e, buf, sizeof buf));
+        return -1;
+    }
+    const char *want = s->par.run.warm_start_scenario, *pick = NULL;
+    for (size_t i = 0; i < n && !pick; i++)
+        if (strcmp(names[i], want[0] ? want : s->par.name) == 0)
+            pick = names[i];
+    if (!want[0] && !pick && n == 1)
+        pick = names[0];
+    if (!pick) {
+        /* The scenarios the file holds, for the message. */
+        char list[512] = "";
+        for (size_t i = 0, used = 0; i < n && used + 1 < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     names[i]);
+        if (want[0])
+            fprintf(stderr, "caresim %s: %s: run.warm_start_scenario: %s holds no scenario "
+                            "'%s' (it holds: %s)\n",
+                    cmd, s->path, full, want, n ? list : "none");
+        else
+            fprintf(stderr, "caresim %s: %s: run.warm_start: %s holds %s%s; set "
+                            "run.warm_start_scenario to the one to start from\n",
+                    cmd, s->path, full, n ? "the scenarios " : "no scenario", list);
+        free(names);
+        return -1;
+    }
+    *name = strdup(pick);
+    free(names);
+    if (!*name) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the end state s->par.run.warm_start names (a results file, relative to the
+ * scenario's file) into s->warm, checked against this scenario's providers. Every problem
+ * is an invalid scenario (exit 2), named by key and file. */
+static int load_warm(struct cli_scenario *s, const char *cmd)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    struct sim_err e;
+    sim_err_clear(&e);
+    char *full = scenario_relative(s, cmd, s->par.run.warm_start), *name = NULL;
+    if (!full)
+        return CLI_EXIT_FAIL;
+    int rc = CLI_EXIT_USAGE;
+    struct out_table *t = NULL;
+    struct out_file *f = out_file_open(full, &e);
+    if (!f) {
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, s->path,
+                sim_err_format(&e, buf, sizeof buf));
+        goto out;
+    }
+    if (warm_scenario(s, cmd, full, f, &name) != 0)
+        goto out;
+    char group[sizeof "/scenarios/" + PARAMS_NAME_MAX], dataset[sizeof group + 16];
+    snprintf(group, sizeof group, "/scenarios/%s", name);
+    snprintf(dataset, sizeof dataset, "%s/end_state", group);
+    char **tables = NULL;
+    size_t n = 0;
+    int found = 0;
+    if (out_file_list_datasets(f, group, &tables, &n, &e) == 0)
+        for (size_t i = 0; i < n && !found; i++)
+            found = strcmp(tables[i], "end_state") == 0;
+    free(tables);
+    if (!found || out_file_read_table(f, dataset, &t, &e) != 0) {
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s: scenario '%s' has no end_state "
+                        "table%s%s\n",
+                cmd, s->path, full, name, e.code ? ": " : " (written before warm start existed?)",
+                e.code ? sim_err_format(&e, buf, sizeof buf) : "");
+        goto out;
+    }
+    int cols_ok = t->n_cols == WARM_COUNT_COLS;
+    for (size_t c = 0; cols_ok && c < t->n_cols; c++) {
+        struct outc_info info;
+        cols_ok = warm_column_info((int)c, &info, NULL) == 0 &&
+                  strcmp(info.name, t->cols[c].name) == 0;
+    }
+    if (!cols_ok) {
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s: %s has other columns than an "
+                        "end state's\n",
+                cmd, s->path, full, dataset);
+        goto out;
+    }
+    if (!(s->warm = calloc(1, sizeof *s->warm))) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        rc = CLI_EXIT_FAIL;
+        goto out;
+    }
+    if (warm_state_init(s->warm, t->values, t->n_rows, &e) != 0 ||
+        warm_state_check(s->warm, &s->par, &e) != 0) {
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s, scenario '%s': %s\n", cmd, s->path,
+                full, name, sim_err_format(&e, buf, sizeof buf));
+        rc = e.code == SIM_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+        goto out;
+    }
+    rc = CLI_EXIT_OK;
+out:
+    out_table_destroy(t);
+    out_file_close(f);
+    free(name);
+    free(full);
+    return rc;
+}
+
 int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
                       const char *const *sets, size_t nsets)
 {
@@ -415,20 +558,22 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
         if (rc != CLI_EXIT_OK)
             return rc;
     }
+    if (s->par.run.warm_start[0]) {
+        int rc = load_warm(s, cmd);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
     s->config_text = sim_cfg_text(s->cfg, SIM_CFG_WRITE_ORIGINS);
     if (s->config_text && s->reform_cfg && append_reform_text(s) != 0)
         s->config_text = NULL;
     size_t reps = (size_t)s->reps;
+    s->rep_cap = s->reps;
     s->rows = calloc(reps * OUTC_COUNT, sizeof *s->rows);
     /* The model records a row per whole month of the horizon (months of 365.25 / 12 days);
      * one more gives room for rounding at the last month's end. */
     s->series_cap = (size_t)floor(s->par.run.horizon_years * 12.0 + 1e-6) + 1;
-    s->series.cols = SER_COUNT;
-    s->ledger.cols = LED_COUNT;
-    s->persons.cols = PER_COUNT;
-    s->groups = calloc(reps * GRP_ROWS * GRP_COUNT, sizeof *s->groups);
-    s->rep_rows = calloc(reps * 3, sizeof *s->rep_rows);
-    if (!s->config_text || !s->rows || !s->groups || !s->rep_rows) {
+    s->rep_rows = calloc(reps * CLI_REP_TABLES, sizeof *s->rep_rows);
+    if (!s->config_text || !s->rows || !s->rep_rows) {
         fprintf(stderr, "caresim %s: out of memory\n", cmd);
         return CLI_EXIT_FAIL;
     }
@@ -440,40 +585,14 @@ void cli_scenario_fini(struct cli_scenario *s)
     sim_cfg_destroy(s->reform_cfg);
     dis_tables_destroy(s->tables);
     free(s->rows);
-    cli_rows_fini(&s->series);
-    free(s->groups);
-    cli_rows_fini(&s->ledger);
-    cli_rows_fini(&s->persons);
+    if (s->warm)
+        warm_state_fini(s->warm);
+    free(s->warm);
     free(s->rep_rows);
     trc_fini(&s->trace);
     free(s->config_text);
     sim_cfg_destroy(s->cfg);
     memset(s, 0, sizeof *s);
-}
-
-int cli_rows_append(struct cli_rows *r, const double *src, size_t k)
-{
-    if (r->n + k > r->cap) {
-        size_t cap = r->cap ? r->cap : 64;
-        while (cap < r->n + k)
-            cap *= 2;
-        double *v = realloc(r->v, cap * r->cols * sizeof *v);
-        if (!v)
-            return SIM_ENOMEM;
-        r->v = v;
-        r->cap = cap;
-    }
-    if (k > 0)
-        memcpy(r->v + r->n * r->cols, src, k * r->cols * sizeof *src);
-    r->n += k;
-    return 0;
-}
-
-void cli_rows_fini(struct cli_rows *r)
-{
-    free(r->v);
-    r->v = NULL;
-    r->n = r->cap = 0;
 }
 
 /* ---- Interruption ---------------------------------------------------------------------------- */
@@ -512,29 +631,30 @@ void cli_interrupt_restore(void)
 /* ---- Running ------------------------------------------------------------------------------- */
 
 /* A replication's result as a blob (cli/batch.h): a header of REP_HEAD counts (months of
- * time series, ledger rows, person rows), then the outcome row, the time series, the
- * groups, the ledger and the persons. */
-enum { REP_MONTHS, REP_LEDGER, REP_PERSONS, REP_HEAD };
+ * time series, ledger rows, person rows, end-state rows), then the outcome row, the time
+ * series, the groups, the ledger, the persons and the end state. */
+enum { REP_MONTHS, REP_LEDGER, REP_PERSONS, REP_END_STATE, REP_HEAD };
 
 /* The blob of finished model m (replication rep) into *out. */
 static int pack_replication(const struct cli_scenario *s, const struct model *m, uint32_t rep,
                             struct cli_blob *out, struct sim_err *err)
 {
     size_t months = ser_months(m), ledger = led_rows(m);
-    size_t persons = s->want_persons ? per_rows(m) : 0;
+    size_t persons = s->want_persons ? per_rows(m) : 0, end_state = warm_rows(m);
     if (months > s->series_cap)
         return sim_err_set(err, SIM_ESTATE,
                            "time series: %zu months recorded where run.horizon_years = %g "
                            "has room for %zu",
                            months, m->par.run.horizon_years, s->series_cap);
     size_t n = REP_HEAD + OUTC_COUNT + months * SER_COUNT + GRP_ROWS * GRP_COUNT +
-               ledger * LED_COUNT + persons * PER_COUNT;
+               ledger * LED_COUNT + persons * PER_COUNT + end_state * WARM_COUNT_COLS;
     double *b = malloc(n * sizeof *b), *p = b;
     if (!b)
         return sim_err_set(err, SIM_ENOMEM, "results of a replication: out of memory");
     p[REP_MONTHS] = (double)months;
     p[REP_LEDGER] = (double)ledger;
     p[REP_PERSONS] = (double)persons;
+    p[REP_END_STATE] = (double)end_state;
     p += REP_HEAD;
     int rc = outc_collect(m, p, err);
     if (rc) {
@@ -551,58 +671,86 @@ static int pack_replication(const struct cli_scenario *s, const struct model *m,
     p += ledger * LED_COUNT;
     if (persons > 0)
         per_fill(m, rep, p);
+    p += persons * PER_COUNT;
+    warm_fill(m, rep, p);
     out->data = b;
     out->n = n;
     return 0;
 }
 
-/* Batch work (cli/batch.h): runs replication `unit` of the scenario on the shared tables.
- * Replication 0 records the trace (--trace) straight into the scenario: only it does. */
-static int replication_work(void *ctx, size_t unit, struct cli_blob *out, int *in_setup,
-                            struct sim_err *err)
+/* A batch of replications: unit u of the batch is replication from + u of the scenario. */
+struct rep_batch {
+    struct cli_scenario *s;
+    size_t from;
+};
+
+struct model *cli_scenario_model(const struct cli_scenario *s, const struct model_params *par,
+                                 const struct dis_tables *tables, uint32_t rep,
+                                 struct sim_err *err)
 {
-    struct cli_scenario *s = ctx;
-    const struct model_params *reform = s->reform_cfg ? &s->reform_par : NULL;
-    struct model *m = model_create_shared(&s->par, s->tables, (uint32_t)unit, err);
-    if (m && reform && model_set_reform(m, reform, err) != 0) {
+    struct model *m = model_create_shared(par, tables, rep, err);
+    if (m && ((s->reform_cfg && model_set_reform(m, &s->reform_par, err) != 0) ||
+              (s->warm && warm_apply(m, s->warm, err) != 0))) {
         model_destroy(m);
         m = NULL;
     }
+    if (!m && !err->code)
+        sim_err_set(err, SIM_ENOMEM, "out of memory");
+    return m;
+}
+
+/* Batch work (cli/batch.h): runs replication from + `unit` of the scenario on the shared
+ * tables, started from the warm state when the scenario has one. Replication 0 records the
+ * trace (--trace) straight into the scenario: only it does. */
+static int replication_work(void *ctx, size_t unit, struct cli_blob *out, int *in_setup,
+                            struct sim_err *err)
+{
+    const struct rep_batch *rb = ctx;
+    struct cli_scenario *s = rb->s;
+    size_t rep = rb->from + unit;
+    struct model *m = cli_scenario_model(s, &s->par, s->tables, (uint32_t)rep, err);
     if (!m) {
         *in_setup = 1;
         return err->code ? err->code : SIM_ENOMEM;
     }
-    if (unit == 0 && s->trace_limit)
+    if (rep == 0 && s->trace_limit)
         trc_start(m, &s->trace, s->trace_limit);
     int rc = model_run(m, err);
-    rc = rc ? rc : pack_replication(s, m, (uint32_t)unit, out, err);
+    rc = rc ? rc : pack_replication(s, m, (uint32_t)rep, out, err);
     model_destroy(m);
     return rc;
 }
 
-/* Batch consumer: appends replication `unit`'s rows to the scenario's tables. */
+/* Batch consumer: appends replication from + `unit`'s rows to the scenario's tables. */
 static int replication_consume(void *ctx, size_t unit, const double *b, size_t n,
                                struct sim_err *err)
 {
-    struct cli_scenario *s = ctx;
+    const struct rep_batch *rb = ctx;
+    struct cli_scenario *s = rb->s;
+    size_t rep = rb->from + unit;
     size_t months = (size_t)b[REP_MONTHS], ledger = (size_t)b[REP_LEDGER];
-    size_t persons = (size_t)b[REP_PERSONS];
+    size_t persons = (size_t)b[REP_PERSONS], end_state = (size_t)b[REP_END_STATE];
     const double *p = b + REP_HEAD;
     (void)n;
-    memcpy(s->rows + unit * OUTC_COUNT, p, OUTC_COUNT * sizeof *p);
+    memcpy(s->rows + rep * OUTC_COUNT, p, OUTC_COUNT * sizeof *p);
     p += OUTC_COUNT;
-    int rc = cli_rows_append(&s->series, p, months);
+    int rc = out_appender_add(s->app[CLI_REP_SERIES], p, months, err);
     p += months * SER_COUNT;
-    memcpy(s->groups + unit * GRP_ROWS * GRP_COUNT, p, GRP_ROWS * GRP_COUNT * sizeof *p);
+    rc = rc ? rc : out_appender_add(s->app[CLI_REP_GROUPS], p, GRP_ROWS, err);
     p += GRP_ROWS * GRP_COUNT;
-    rc = rc ? rc : cli_rows_append(&s->ledger, p, ledger);
+    rc = rc ? rc : out_appender_add(s->app[CLI_REP_LEDGER], p, ledger, err);
     p += ledger * LED_COUNT;
-    rc = rc ? rc : cli_rows_append(&s->persons, p, persons);
+    if (s->want_persons)
+        rc = rc ? rc : out_appender_add(s->app[CLI_REP_PERSONS], p, persons, err);
+    p += persons * PER_COUNT;
+    rc = rc ? rc : out_appender_add(s->app[CLI_REP_END_STATE], p, end_state, err);
     if (rc)
-        return sim_err_set(err, SIM_ENOMEM, "results of replication %zu: out of memory", unit);
-    s->rep_rows[unit * 3 + 0] = months;
-    s->rep_rows[unit * 3 + 1] = ledger;
-    s->rep_rows[unit * 3 + 2] = persons;
+        return rc;
+    size_t *rr = s->rep_rows + rep * CLI_REP_TABLES;
+    rr[CLI_REP_SERIES] = months;
+    rr[CLI_REP_LEDGER] = ledger;
+    rr[CLI_REP_PERSONS] = persons;
+    rr[CLI_REP_END_STATE] = end_state;
     return 0;
 }
 
@@ -611,16 +759,16 @@ static int replication_consume(void *ctx, size_t unit, const double *b, size_t n
  * model is created: those make the scenario invalid (exit 2), and fail replication 0 like
  * any other, before any result is written. */
 static int report_failure(const struct cli_batch_status *st, const char *cmd, const char *path,
-                          const char *label)
+                          const char *label, size_t from)
 {
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
-    if (st->failed == 0 && st->failed_in_setup && st->err.code == SIM_EINVAL) {
+    if (from + st->failed == 0 && st->failed_in_setup && st->err.code == SIM_EINVAL) {
         fprintf(stderr, "caresim %s: %s: %s\n", cmd, path,
                 sim_err_format(&st->err, buf, sizeof buf));
         return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "caresim %s: %sreplication %zu: %s\n", cmd, label ? label : "", st->failed,
-            sim_err_format(&st->err, buf, sizeof buf));
+    fprintf(stderr, "caresim %s: %sreplication %zu: %s\n", cmd, label ? label : "",
+            from + st->failed, sim_err_format(&st->err, buf, sizeof buf));
     return CLI_EXIT_FAIL;
 }
 
@@ -638,47 +786,114 @@ int cli_scenario_prepare(struct cli_scenario *s, const char *cmd)
     return CLI_EXIT_OK;
 }
 
+void cli_scenario_keep(struct cli_scenario *s, int reps)
+{
+    if (reps >= s->reps)
+        return;
+    size_t n[CLI_REP_TABLES] = {0};
+    for (size_t r = 0; r < (size_t)reps; r++)
+        for (int k = 0; k < CLI_REP_TABLES; k++)
+            n[k] += s->rep_rows[r * CLI_REP_TABLES + (size_t)k];
+    /* Shrinking a table cannot fail for want of room; a failed write abandons the file,
+     * which then refuses the commit, so the error needs no other report here. */
+    for (int k = 0; k < CLI_REP_TABLES; k++)
+        if (s->app[k])
+            out_appender_truncate(s->app[k], n[k], NULL);
+    if (s->app[CLI_REP_GROUPS])
+        out_appender_truncate(s->app[CLI_REP_GROUPS], (size_t)reps * GRP_ROWS, NULL);
+    s->reps = reps;
+}
+
 void cli_scenario_truncate(struct cli_scenario *s, int reps)
 {
     if (reps >= s->reps)
         return;
-    size_t months = 0, ledger = 0, persons = 0;
-    for (size_t r = 0; r < (size_t)reps; r++) {
-        months += s->rep_rows[r * 3 + 0];
-        ledger += s->rep_rows[r * 3 + 1];
-        persons += s->rep_rows[r * 3 + 2];
-    }
-    s->series.n = months;
-    s->ledger.n = ledger;
-    s->persons.n = persons;
-    s->reps = reps;
+    cli_scenario_keep(s, reps);
     s->partial = 1;
 }
 
-int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
-                     const char *label)
+/* Makes the per-replication buffers hold `reps` replications. Returns 0 or -1 (out of
+ * memory: the buffers are as they were). */
+static int reserve(struct cli_scenario *s, int reps)
+{
+    if (reps <= s->rep_cap)
+        return 0;
+    size_t n = (size_t)reps;
+    double *rows = realloc(s->rows, n * OUTC_COUNT * sizeof *rows);
+    if (rows)
+        s->rows = rows;
+    size_t *rep_rows = rows ? realloc(s->rep_rows, n * CLI_REP_TABLES * sizeof *rep_rows) : NULL;
+    if (!rep_rows)
+        return -1;
+    s->rep_rows = rep_rows;
+    s->rep_cap = reps;
+    return 0;
+}
+
+int cli_scenario_run_more(struct cli_scenario *s, const char *cmd, int threads, int show,
+                          const char *label, int from, int to)
 {
     int rc = s->tables ? CLI_EXIT_OK : cli_scenario_prepare(s, cmd);
     if (rc != CLI_EXIT_OK)
         return rc;
+    if (reserve(s, to) != 0) {
+        fprintf(stderr, "caresim %s: out of memory for %d replications\n", cmd, to);
+        return CLI_EXIT_FAIL;
+    }
+    struct rep_batch rb = {s, (size_t)from};
     struct cli_batch b = {
-        .units = (size_t)s->reps,
+        .units = (size_t)(to - from),
         .work = replication_work,
         .consume = replication_consume,
-        .ctx = s,
+        .ctx = &rb,
         .threads = threads,
         .show = show,
         .label = label,
         .what = "replications",
     };
     struct cli_batch_status st;
-    if (cli_batch_run(&b, &st) == 0)
+    if (cli_batch_run(&b, &st) == 0) {
+        s->reps = to;
         return CLI_EXIT_OK;
+    }
     if (st.failed < b.units)
-        return report_failure(&st, cmd, s->path, label);
+        return report_failure(&st, cmd, s->path, label, (size_t)from);
     /* Interrupted: keep the replications complete in order from the first. */
-    s->reps = (int)st.consumed;
+    s->reps = from + (int)st.consumed;
     s->partial = 1;
+    return CLI_EXIT_OK;
+}
+
+int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
+                     const char *label)
+{
+    return cli_scenario_run_more(s, cmd, threads, show, label, 0, s->reps);
+}
+
+int cli_scenario_set_replications(struct cli_scenario *s, const char *cmd, int reps)
+{
+    char set[64], buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    struct sim_err e;
+    sim_err_clear(&e);
+    /* As `-r reps` would: the last --set of the key, so the text reads the same. */
+    snprintf(set, sizeof set, "run.replications=%d", reps);
+    if (sim_cfg_set(s->cfg, set, &e) != 0) {
+        fprintf(stderr, "caresim %s: %s: %s\n", cmd, s->path, sim_err_format(&e, buf, sizeof buf));
+        return CLI_EXIT_USAGE;
+    }
+    char *text = sim_cfg_text(s->cfg, SIM_CFG_WRITE_ORIGINS);
+    if (!text) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    free(s->config_text);
+    s->config_text = text;
+    if (s->reform_cfg && append_reform_text(s) != 0) {
+        s->config_text = NULL;
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    s->par.run.replications = reps;
     return CLI_EXIT_OK;
 }
 
@@ -729,6 +944,79 @@ static int write_ledger_names(struct out_writer *w, const char *group, struct si
                                             PAY_NMECHANISMS, e);
 }
 
+/* The end state's attribute kind_names: the names of the codes in its column kind. */
+static int write_kind_names(struct out_writer *w, const char *group, struct sim_err *e)
+{
+    char path[sizeof "/scenarios/" + PARAMS_NAME_MAX + sizeof "/end_state"];
+    snprintf(path, sizeof path, "%s/end_state", group);
+    const char *names[WARM_KINDS];
+    for (int i = 0; i < WARM_KINDS; i++)
+        names[i] = warm_kind_name(i);
+    return out_writer_add_attr_strings(w, path, "kind_names", names, WARM_KINDS, e);
+}
+
+/* Begins <group>/<name> with the columns of a models/series.h column table, into *app. */
+static int begin_rows(struct out_writer *w, const char *group, const char *name,
+                      const char *desc, int n_cols,
+                      int (*info_of)(int col, struct outc_info *info, struct sim_err *err),
+                      struct out_appender **app, struct sim_err *e)
+{
+    struct outc_info *info = calloc((size_t)n_cols, sizeof *info);
+    struct out_column *cols = calloc((size_t)n_cols, sizeof *cols);
+    int rc = info && cols ? 0 : sim_err_set(e, SIM_ENOMEM, "out of memory");
+    for (int c = 0; rc == 0 && c < n_cols; c++) {
+        rc = info_of(c, &info[c], e);
+        cols[c] = (struct out_column){info[c].name, info[c].unit, info[c].desc};
+    }
+    struct out_table t = {.name = name, .desc = desc, .n_cols = (size_t)n_cols, .cols = cols};
+    rc = rc ? rc : out_writer_begin_table(w, group, &t, app, e);
+    free(cols);
+    free(info);
+    return rc;
+}
+
+int cli_scenario_begin(struct out_writer *w, struct cli_scenario *s, struct sim_err *e)
+{
+    char group[sizeof "/scenarios/" + PARAMS_NAME_MAX];
+    snprintf(group, sizeof group, "/scenarios/%s", s->par.name);
+    int rc = out_writer_add_scenario(w, s->par.name, NULL, e);
+    rc = rc ? rc
+            : begin_rows(w, group, "timeseries",
+                         "one row per month of the recording window and replication "
+                         "(replications in order, then months): the month's activity, beds, "
+                         "waits, costs and payer spending; counts add up to the window's",
+                         SER_COUNT, ser_column_info, &s->app[CLI_REP_SERIES], e);
+    rc = rc ? rc
+            : begin_rows(w, group, "by_group",
+                         "one row per replication, age band (at the end of the window or at "
+                         "death) and deprivation quintile: the persons' totals over the "
+                         "recording window",
+                         GRP_COUNT, grp_column_info, &s->app[CLI_REP_GROUPS], e);
+    rc = rc ? rc
+            : begin_rows(w, group, "ledger",
+                         "one row per replication, year of the recording window and money "
+                         "flow (sender, receiver, mechanism) that moved money that year; the "
+                         "attributes party_names and mechanism_names name the codes",
+                         LED_COUNT, led_column_info, &s->app[CLI_REP_LEDGER], e);
+    rc = rc ? rc : write_ledger_names(w, group, e);
+    rc = rc ? rc
+            : begin_rows(w, group, "end_state",
+                         "the queues at the end of each replication, for a warm start "
+                         "(run.warm_start): bookings held per working day ahead in every book, "
+                         "beds occupied, patients boarding, elective lists by days waited, case "
+                         "management; the attribute kind_names names the kinds",
+                         WARM_COUNT_COLS, warm_column_info, &s->app[CLI_REP_END_STATE], e);
+    rc = rc ? rc : write_kind_names(w, group, e);
+    if (s->want_persons)
+        rc = rc ? rc
+                : begin_rows(w, group, "persons",
+                             "one row per person the run created and replication (--persons): "
+                             "demographics, conditions at the end, and their totals over the "
+                             "recording window",
+                             PER_COUNT, per_column_info, &s->app[CLI_REP_PERSONS], e);
+    return rc;
+}
+
 int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                        const struct outc_info info[OUTC_COUNT], struct sim_err *e)
 {
@@ -745,28 +1033,9 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
     };
     char group[sizeof "/scenarios/" + PARAMS_NAME_MAX];
     snprintf(group, sizeof group, "/scenarios/%s", s->par.name);
-    int rc = out_writer_add_scenario(w, s->par.name, s->config_text, e);
+    int rc = out_writer_add_config(w, s->par.name, s->config_text, e);
     rc = rc ? rc : out_writer_add_table(w, group, &t, e);
     rc = rc ? rc : out_writer_add_summary(w, group, &t, e);
-    rc = rc ? rc
-            : write_rows(w, group, "timeseries",
-                         "one row per month of the recording window and replication "
-                         "(replications in order, then months): the month's activity, beds, "
-                         "waits, costs and payer spending; counts add up to the window's",
-                         SER_COUNT, ser_column_info, s->series.n, s->series.v, e);
-    rc = rc ? rc
-            : write_rows(w, group, "by_group",
-                         "one row per replication, age band (at the end of the window or at "
-                         "death) and deprivation quintile: the persons' totals over the "
-                         "recording window",
-                         GRP_COUNT, grp_column_info, (size_t)s->reps * GRP_ROWS, s->groups, e);
-    rc = rc ? rc
-            : write_rows(w, group, "ledger",
-                         "one row per replication, year of the recording window and money "
-                         "flow (sender, receiver, mechanism) that moved money that year; the "
-                         "attributes party_names and mechanism_names name the codes",
-                         LED_COUNT, led_column_info, s->ledger.n, s->ledger.v, e);
-    rc = rc ? rc : write_ledger_names(w, group, e);
     if (s->trace_limit && s->reps > 0) {
         rc = rc ? rc
                 : write_rows(w, group, "events",
@@ -781,12 +1050,5 @@ int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
         rc = rc ? rc
                 : out_writer_add_attr_strings(w, path, "event_names", names, MODEL_EV_COUNT, e);
     }
-    if (s->want_persons)
-        rc = rc ? rc
-                : write_rows(w, group, "persons",
-                             "one row per person the run created and replication (--persons): "
-                             "demographics, conditions at the end, and their totals over the "
-                             "recording window",
-                             PER_COUNT, per_column_info, s->persons.n, s->persons.v, e);
     return rc;
 }

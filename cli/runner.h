@@ -20,7 +20,9 @@
 #include "models/params.h"
 
 struct dis_tables;
+struct model;
 struct out_writer;
+struct warm_state;
 struct sim_cfg;
 struct sim_err;
 
@@ -73,8 +75,12 @@ void cli_interrupt_restore(void);
 struct cli_scenario;
 
 /* Keeps replications 0 .. reps - 1 of a scenario that has run (reps <= s->reps): the
- * common complete prefix when a run was interrupted. */
+ * common complete prefix when a run was interrupted (marked partial). */
 void cli_scenario_truncate(struct cli_scenario *s, int reps);
+
+/* The same without marking the scenario partial: a run that needed fewer replications than
+ * it ran (`run --ci-target`). */
+void cli_scenario_keep(struct cli_scenario *s, int reps);
 
 /* ---- Small helpers ------------------------------------------------------------------------- */
 
@@ -95,11 +101,13 @@ void cli_fmt_num(double x, char *buf, size_t size);
 int cli_results_target(const char *cmd, const char *output, const char *stem, char **target);
 
 /* The threads a run of reps replications uses when `requested` are asked for: no more
- * than replications (and than OpenMP allows), so that what the file records is what runs. */
+ * than replications (and than OpenMP allows), so that what the file records is what runs;
+ * 1 when several MPI ranks run (one thread on each, cli/batch.h). */
 int cli_threads_used(int requested, int reps);
 
 /* Starts the results file at target (provenance: version, commit, command line, seed,
- * start time, host, threads). NULL after printing the problem. */
+ * start time, host, threads, MPI ranks). On MPI ranks other than 0, a writer that discards
+ * everything (out_writer_create_discard). NULL after printing the problem. */
 struct out_writer *cli_results_create(const char *cmd, const char *target, const char *cmdline,
                                       int64_t seed, int threads);
 
@@ -108,15 +116,9 @@ int cli_outcome_info(const char *cmd, struct outc_info info[OUTC_COUNT]);
 
 /* ---- A scenario run -------------------------------------------------------------------------- */
 
-/* Rows of doubles that grow at the end: n rows of cols values at v, room for cap rows. */
-struct cli_rows {
-    double *v;
-    size_t n, cap, cols;
-};
-
-/* Appends k rows from src. Returns 0 or SIM_ENOMEM. */
-int cli_rows_append(struct cli_rows *r, const double *src, size_t k);
-void cli_rows_fini(struct cli_rows *r);
+/* The tables with a varying number of rows per replication (cli_scenario.rep_rows). */
+enum { CLI_REP_SERIES, CLI_REP_LEDGER, CLI_REP_PERSONS, CLI_REP_END_STATE, CLI_REP_TABLES };
+#define CLI_REP_GROUPS CLI_REP_TABLES /* app[] index of by_group (GRP_ROWS per replication) */
 
 /* One scenario: loaded, then run, then written. */
 struct cli_scenario {
@@ -124,35 +126,42 @@ struct cli_scenario {
     struct sim_cfg *cfg;      /* the resolved scenario */
     struct model_params par;  /* its parameters */
     char *config_text;        /* its libconfig text with origins, for the results file */
-    int reps;                 /* par.run.replications */
+    int reps;                 /* par.run.replications; after a run, the replications in the
+                               * tables */
+    int rep_cap;              /* replications the per-replication buffers (rows, groups,
+                               * rep_rows) hold: reps, or more (cli_scenario_run_more) */
     double *rows;             /* reps * OUTC_COUNT outcome values, row-major, in replication
                                * order */
-    /* The further tables (models/series.h), filled by the run in replication order (each
-     * replication's rows carry its index), so the file does not depend on the threads.
-     * Each grows as replications are consumed (cli/batch.h). */
+    /* The further tables (models/series.h and models/warm.h) go straight to the results
+     * file as replications are consumed, in replication order (each row carries its
+     * replication index), so the file does not depend on the threads and memory does not
+     * grow with the replications: cli_scenario_begin starts them (the writer owns the
+     * appenders). */
     size_t series_cap;        /* most months a replication records: the whole months of the
                                * horizon, plus one */
-    struct cli_rows series;   /* monthly time series, SER_COUNT columns */
-    double *groups;           /* by age band and deprivation quintile: reps * GRP_ROWS rows
-                               * of GRP_COUNT */
-    struct cli_rows ledger;   /* money flows by year, LED_COUNT columns */
+    struct out_appender *app[CLI_REP_TABLES + 1]; /* timeseries, ledger, persons (with
+                               * --persons), end_state, by_group (CLI_REP_GROUPS) */
     int want_persons;         /* write the persons table (set before the run) */
-    struct cli_rows persons;  /* one row per person (--persons), PER_COUNT columns */
-    size_t *rep_rows;         /* reps * 3: rows of series, ledger and persons each
-                               * replication added (for cli_scenario_truncate) */
+    size_t *rep_rows;         /* reps * CLI_REP_TABLES: rows of series, ledger, persons and
+                               * end_state each replication added (cli_scenario_keep) */
     size_t trace_limit;       /* events of replication 0 to record (set before the run); 0
                                * for no trace */
     struct trc_buf trace;     /* after the run: the recorded events */
     struct dis_tables *tables; /* the disease tables every replication reads (prepare) */
     struct sim_cfg *reform_cfg;      /* the scenario of par.reform.scenario, or NULL */
     struct model_params reform_par;  /* its parameters (when reform_cfg) */
+    struct warm_state *warm;  /* the end state of par.run.warm_start every replication starts
+                               * from (read by cli_scenario_load), or NULL: a cold start */
     int partial;              /* interrupted: only the first reps replications (those
                                * complete in order) are kept */
 };
 
-/* Loads path with the --set assignments, fills the parameters and allocates the rows.
- * Returns CLI_EXIT_OK, CLI_EXIT_USAGE (invalid scenario: every diagnostic printed) or
- * CLI_EXIT_FAIL; s must be released with cli_scenario_fini either way. */
+/* Loads path with the --set assignments, fills the parameters, reads the end state a
+ * warm start begins from (run.warm_start, through output/'s reader) and allocates the
+ * rows. Returns CLI_EXIT_OK, CLI_EXIT_USAGE (invalid scenario, or a warm_start file that
+ * is missing, not a results file, without the scenario or its end_state, or for other
+ * providers: every diagnostic printed, naming the key and the file) or CLI_EXIT_FAIL; s
+ * must be released with cli_scenario_fini either way. */
 int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
                       const char *const *sets, size_t nsets);
 void cli_scenario_fini(struct cli_scenario *s);
@@ -172,10 +181,35 @@ int cli_scenario_prepare(struct cli_scenario *s, const char *cmd);
 int cli_scenario_run(struct cli_scenario *s, const char *cmd, int threads, int show,
                      const char *label);
 
-/* Adds /scenarios/<name> to the file: config, the replications table and the summary,
- * then the tables timeseries, by_group and ledger (with the attributes party_names and
- * mechanism_names naming the ledger's codes). Does not commit. Returns 0 or a SIM_E* code
- * with e filled. */
+/* Runs replications from .. to - 1 (from = the s->reps replications the tables hold, so 0
+ * for a scenario that has not run), growing the per-replication buffers as needed: the
+ * tables then hold replications 0 .. to - 1, bit for bit those of a run of `to`
+ * replications, and s->reps = to. Otherwise as cli_scenario_run (interrupted: s->reps is
+ * what is complete in order, s->partial set). */
+int cli_scenario_run_more(struct cli_scenario *s, const char *cmd, int threads, int show,
+                          const char *label, int from, int to);
+
+/* Records run.replications = reps in the scenario (s->par and the configuration text the
+ * file stores), so that the file reads as a run of reps replications. Returns an exit
+ * status. */
+int cli_scenario_set_replications(struct cli_scenario *s, const char *cmd, int reps);
+
+/* A model of scenario s ready to run replication rep: parameters par (s->par, or a PSA
+ * draw or sweep point made from it) on the disease tables `tables`, with s's reform
+ * (reform.scenario) and warm start (run.warm_start) applied, as every command runs it.
+ * NULL with err filled (SIM_EINVAL: parameters the model refuses). */
+struct model *cli_scenario_model(const struct cli_scenario *s, const struct model_params *par,
+                                 const struct dis_tables *tables, uint32_t rep,
+                                 struct sim_err *err);
+
+/* Starts /scenarios/<name> in the file before the run: the group and the tables the
+ * replications stream into (timeseries, by_group, ledger with the attributes naming its
+ * codes, end_state, persons with --persons). Returns 0 or a SIM_E* code with e filled. */
+int cli_scenario_begin(struct out_writer *w, struct cli_scenario *s, struct sim_err *e);
+
+/* Finishes /scenarios/<name> after the run (cli_scenario_begin started it and the run
+ * filled its tables): config, the replications table, the summary and, with --trace, the
+ * events. Does not commit. Returns 0 or a SIM_E* code with e filled. */
 int cli_scenario_write(struct out_writer *w, const struct cli_scenario *s,
                        const struct outc_info info[OUTC_COUNT], struct sim_err *e);
 

@@ -588,12 +588,7 @@ static int sweep_work(void *ctx, size_t unit, struct cli_blob *out, int *in_setu
     const struct sweep *sw = ctx;
     const struct sweep_point *pt = &sw->pts[unit / (size_t)sw->reps];
     uint32_t rep = (uint32_t)(unit % (size_t)sw->reps);
-    const struct model_params *reform = sw->base.reform_cfg ? &sw->base.reform_par : NULL;
-    struct model *m = model_create_shared(&pt->par, pt->tables, rep, err);
-    if (m && reform && model_set_reform(m, reform, err) != 0) {
-        model_destroy(m);
-        m = NULL;
-    }
+    struct model *m = cli_scenario_model(&sw->base, &pt->par, pt->tables, rep, err);
     if (!m) {
         *in_setup = 1;
         return err->code ? err->code : SIM_ENOMEM;

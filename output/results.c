@@ -3,7 +3,7 @@
  *
  * Touches only the target's directory: the temporary file it creates there (removed unless
  * committed), the target (replaced by rename on commit), and HDF5's global state through
- * output/h5util. See output/results.h for the layout and docs/results.md for readers.
+ * output/h5util; a discarding writer (out_writer_create_discard) touches nothing. See output/results.h for the layout and docs/results.md for readers.
  */
 #define _GNU_SOURCE /* memfd_create, dup3 */
 #include "output/results.h"
@@ -51,6 +51,19 @@ struct out_writer {
     char *finished_utc;          /* provenance's finish time, NULL = time of commit */
     hid_t file;                  /* the open temporary file; H5I_INVALID_HID once closed */
     enum out_writer_state state; /* see enum out_writer_state */
+    int discard;                 /* out_writer_create_discard: accepts everything, no file */
+    struct out_appender **apps;  /* tables begun with out_writer_begin_table (owned) */
+    size_t n_apps, cap_apps;
+};
+
+/* A table written in pieces (out_writer_begin_table). */
+struct out_appender {
+    struct out_writer *w; /* its writer */
+    char *path;           /* dataset path, for messages */
+    hid_t d;              /* the open dataset; H5I_INVALID_HID once closed (or discarding) */
+    hid_t mtype;          /* row type in memory */
+    size_t n_cols;
+    size_t rows;          /* rows in the dataset */
 };
 
 /* ---- Small helpers ----------------------------------------------------------------------- */
@@ -111,10 +124,14 @@ static char *join_path(const char *group, const char *name)
     return s;
 }
 
+/* 0 when w accepts writes, 1 when it accepts them by discarding them (the caller returns
+ * 0 at once), or a negative SIM_E* code. */
 static int check_open(struct out_writer *w, struct sim_err *err)
 {
     if (!w)
         return sim_err_set(err, SIM_EINVAL, "results writer is NULL");
+    if (w->discard && w->state == OUT_W_OPEN)
+        return 1;
     if (w->state == OUT_W_FAILED)
         return sim_err_set(err, SIM_ESTATE,
                            "results file %s: an earlier write failed, the file is abandoned",
@@ -346,6 +363,7 @@ static int write_root_attrs(hid_t file, const struct out_provenance *p, char *wh
     rc = rc ? rc : out_h5_attr_str(file, "finished", "", why);
     rc = rc ? rc : out_h5_attr_str(file, "host", p->host, why);
     rc = rc ? rc : out_h5_attr_i64(file, "threads", p->threads, H5T_STD_I32LE, why);
+    rc = rc ? rc : out_h5_attr_i64(file, "ranks", p->ranks > 1 ? p->ranks : 1, H5T_STD_I32LE, why);
     rc = rc ? rc : out_h5_attr_i64(file, "partial", 0, H5T_STD_I32LE, why);
     rc = rc ? rc : out_h5_attr_i64(file, "format_version", OUT_FORMAT_VERSION, H5T_STD_I32LE, why);
     return rc;
@@ -450,49 +468,35 @@ fail:
     return NULL;
 }
 
-int out_writer_add_scenario(struct out_writer *w, const char *scenario_name,
-                            const char *config_text, struct sim_err *err)
+struct out_writer *out_writer_create_discard(struct sim_err *err)
 {
-    int rc = check_open(w, err);
-    if (rc < 0)
-        return rc;
-    if (!name_ok(scenario_name))
-        return sim_err_set(err, SIM_EINVAL,
-                           "results file %s: scenario name '%s' is empty, contains '/' or is "
-                           "'.' or '..'",
-                           w->target, scenario_name ? scenario_name : "(null)");
-    if (!config_text)
-        return sim_err_set(err, SIM_EINVAL, "results file %s: scenario %s has no config text",
-                           w->target, scenario_name);
-    char *path = join_path("/scenarios", scenario_name);
-    if (!path)
-        return sim_err_set(err, SIM_ENOMEM, "out of memory");
-    rc = check_new(w, path, err);
-    if (rc < 0) {
-        free(path);
-        return rc;
+    struct out_writer *w = calloc(1, sizeof *w);
+    if (w)
+        w->target = strdup("(discarded)");
+    if (!w || !w->target) {
+        free(w);
+        sim_err_set(err, SIM_ENOMEM, "out of memory");
+        return NULL;
     }
+    w->file = H5I_INVALID_HID;
+    w->state = OUT_W_OPEN;
+    w->discard = 1;
+    return w;
+}
 
-    char why[OUT_H5_WHY_MAX] = "";
-    hid_t gcpl = ordered_gcpl(why);
-    hid_t g = -1, t = -1, s = -1, d = -1;
-    rc = -1;
-    if (gcpl < 0)
-        goto done;
-    g = H5Gcreate2(w->file, path, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    t = out_h5_fixed_str_type(strlen(config_text) + 1);
-    s = H5Screate(H5S_SCALAR);
-    if (g < 0 || t < 0 || s < 0)
-        goto h5fail;
-    d = H5Dcreate2(g, "config", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, config_text) < 0)
-        goto h5fail;
-    rc = out_h5_attr_str(d, "description",
-                         "resolved scenario: libconfig text after inheritance and overrides", why);
-    goto done;
-h5fail:
-    out_h5_capture(why);
-done:
+/* Writes the dataset config (the scenario's text) into the open group g. */
+static int write_config(hid_t g, const char *config_text, char *why)
+{
+    hid_t t = out_h5_fixed_str_type(strlen(config_text) + 1), s = H5Screate(H5S_SCALAR);
+    hid_t d = t < 0 || s < 0 ? -1 : H5Dcreate2(g, "config", t, s, H5P_DEFAULT, H5P_DEFAULT,
+                                              H5P_DEFAULT);
+    int rc = -1;
+    if (d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, config_text) >= 0)
+        rc = out_h5_attr_str(d, "description",
+                             "resolved scenario: libconfig text after inheritance and "
+                             "overrides", why);
+    else
+        out_h5_capture(why);
     if (d >= 0 && H5Dclose(d) < 0) {
         out_h5_capture(why);
         rc = -1;
@@ -501,6 +505,36 @@ done:
         H5Sclose(s);
     if (t >= 0)
         H5Tclose(t);
+    return rc;
+}
+
+int out_writer_add_scenario(struct out_writer *w, const char *scenario_name,
+                            const char *config_text, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (!name_ok(scenario_name))
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: scenario name '%s' is empty, contains '/' or is "
+                           "'.' or '..'",
+                           w->target, scenario_name ? scenario_name : "(null)");
+    char *path = join_path("/scenarios", scenario_name);
+    if (!path)
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    rc = check_new(w, path, err);
+    if (rc < 0) {
+        free(path);
+        return rc;
+    }
+    char why[OUT_H5_WHY_MAX] = "";
+    hid_t gcpl = ordered_gcpl(why);
+    hid_t g = gcpl < 0 ? -1 : H5Gcreate2(w->file, path, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    rc = -1;
+    if (g < 0)
+        out_h5_capture(why);
+    else
+        rc = config_text ? write_config(g, config_text, why) : 0;
     if (g >= 0 && H5Gclose(g) < 0) {
         out_h5_capture(why);
         rc = -1;
@@ -510,6 +544,43 @@ done:
     if (rc < 0)
         rc = write_failed(w, err, path, why);
     free(path);
+    return rc;
+}
+
+int out_writer_add_config(struct out_writer *w, const char *scenario_name,
+                          const char *config_text, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (!name_ok(scenario_name) || !config_text)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: config of scenario '%s': bad "
+                                            "name or no text", w->target,
+                           scenario_name ? scenario_name : "(null)");
+    char *path = join_path("/scenarios", scenario_name), *cpath = NULL;
+    if (!path || !(cpath = join_path(path, "config"))) {
+        free(path);
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    char why[OUT_H5_WHY_MAX] = "";
+    int exists = out_h5_path_exists(w->file, path, why);
+    rc = exists > 0 ? check_new(w, cpath, err)
+                    : sim_err_set(err, SIM_EINVAL, "results file %s: no scenario %s", w->target,
+                                  scenario_name);
+    if (rc == 0) {
+        hid_t g = H5Gopen2(w->file, path, H5P_DEFAULT);
+        rc = g < 0 ? -1 : write_config(g, config_text, why);
+        if (g < 0)
+            out_h5_capture(why);
+        if (g >= 0 && H5Gclose(g) < 0) {
+            out_h5_capture(why);
+            rc = -1;
+        }
+        if (rc < 0)
+            rc = write_failed(w, err, cpath, why);
+    }
+    free(path);
+    free(cpath);
     return rc;
 }
 
@@ -534,8 +605,8 @@ int out_writer_add_table(struct out_writer *w, const char *group_path, const str
                          struct sim_err *err)
 {
     int rc = check_open(w, err);
-    if (rc < 0 || (rc = check_table(t, group_path, err)) < 0)
-        return rc;
+    if (rc != 0 || (rc = check_table(t, group_path, err)) < 0)
+        return rc < 0 ? rc : 0;
     char *path = join_path(group_path, t->name);
     if (!path)
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
@@ -561,6 +632,131 @@ int out_writer_add_table(struct out_writer *w, const char *group_path, const str
         rc = write_failed(w, err, path, why);
     free(path);
     return rc;
+}
+
+/* ---- Tables written in pieces ------------------------------------------------------------ */
+
+int out_writer_begin_table(struct out_writer *w, const char *group_path, const struct out_table *t,
+                           struct out_appender **app, struct sim_err *err)
+{
+    *app = NULL;
+    int rc = check_open(w, err);
+    if (rc < 0 || (rc == 0 && (rc = check_table(t, group_path, err)) < 0))
+        return rc;
+    int discard = rc > 0;
+    if (w->n_apps == w->cap_apps) {
+        size_t cap = w->cap_apps ? 2 * w->cap_apps : 8;
+        struct out_appender **v = realloc(w->apps, cap * sizeof *v);
+        if (!v)
+            return sim_err_set(err, SIM_ENOMEM, "out of memory");
+        w->apps = v;
+        w->cap_apps = cap;
+    }
+    struct out_appender *a = calloc(1, sizeof *a);
+    char *path = t->name ? join_path(group_path, t->name) : NULL;
+    if (!a || !path) {
+        free(a);
+        free(path);
+        return sim_err_set(err, SIM_ENOMEM, "out of memory");
+    }
+    *a = (struct out_appender){.w = w, .path = path, .d = H5I_INVALID_HID,
+                               .mtype = H5I_INVALID_HID, .n_cols = t->n_cols};
+    if (!discard && (rc = check_new(w, path, err)) < 0) {
+        free(path);
+        free(a);
+        return rc;
+    }
+    w->apps[w->n_apps++] = a;
+    *app = a;
+    if (discard)
+        return 0;
+    char why[OUT_H5_WHY_MAX] = "";
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    size_t row_bytes = t->n_cols * sizeof(double), per = OUT_CHUNK_BYTES / row_bytes;
+    hsize_t chunk = per ? per : 1;
+    hid_t ftype = doubles_type(t, H5T_IEEE_F64LE, why);
+    hid_t space = H5Screate_simple(1, &zero, &unlimited);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    a->mtype = doubles_type(t, H5T_NATIVE_DOUBLE, why);
+    rc = -1;
+    if (ftype >= 0 && a->mtype >= 0 && space >= 0 && lcpl >= 0 && dcpl >= 0 &&
+        H5Pset_create_intermediate_group(lcpl, 1) >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 &&
+        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, OUT_DEFLATE_LEVEL) >= 0 &&
+        (a->d = H5Dcreate2(w->file, path, ftype, space, lcpl, dcpl, H5P_DEFAULT)) >= 0)
+        rc = table_attrs(a->d, t->desc, t->n_cols, t->cols, why);
+    else
+        out_h5_capture(why);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (space >= 0)
+        H5Sclose(space);
+    if (lcpl >= 0)
+        H5Pclose(lcpl);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return rc < 0 ? write_failed(w, err, path, why) : 0;
+}
+
+int out_appender_add(struct out_appender *a, const double *rows, size_t n_rows,
+                     struct sim_err *err)
+{
+    if (!a)
+        return sim_err_set(err, SIM_EINVAL, "table appender is NULL");
+    int rc = check_open(a->w, err);
+    if (rc < 0)
+        return rc;
+    if (rc > 0 || n_rows == 0) { /* discarding, or nothing to add */
+        a->rows += rc > 0 ? n_rows : 0;
+        return 0;
+    }
+    if (a->d < 0)
+        return sim_err_set(err, SIM_ESTATE, "table %s: already closed", a->path);
+    char why[OUT_H5_WHY_MAX] = "";
+    hsize_t start = a->rows, count = n_rows, size = a->rows + n_rows;
+    hid_t fspace = -1, mspace = -1;
+    rc = -1;
+    if (H5Dset_extent(a->d, &size) >= 0 && (fspace = H5Dget_space(a->d)) >= 0 &&
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+        (mspace = H5Screate_simple(1, &count, NULL)) >= 0 &&
+        H5Dwrite(a->d, a->mtype, mspace, fspace, H5P_DEFAULT, rows) >= 0)
+        rc = 0;
+    else
+        out_h5_capture(why);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (rc < 0)
+        return write_failed(a->w, err, a->path, why);
+    a->rows += n_rows;
+    return 0;
+}
+
+int out_appender_truncate(struct out_appender *a, size_t n_rows, struct sim_err *err)
+{
+    if (!a)
+        return sim_err_set(err, SIM_EINVAL, "table appender is NULL");
+    int rc = check_open(a->w, err);
+    if (rc < 0)
+        return rc;
+    if (n_rows > a->rows)
+        return sim_err_set(err, SIM_EINVAL, "table %s: cannot keep %zu rows of %zu", a->path,
+                           n_rows, a->rows);
+    if (rc == 0 && a->d >= 0) {
+        char why[OUT_H5_WHY_MAX] = "";
+        hsize_t size = n_rows;
+        if (H5Dset_extent(a->d, &size) < 0) {
+            out_h5_capture(why);
+            return write_failed(a->w, err, a->path, why);
+        }
+    }
+    a->rows = n_rows;
+    return 0;
+}
+
+size_t out_appender_rows(const struct out_appender *a)
+{
+    return a ? a->rows : 0;
 }
 
 /* ---- Tables of outcomes ------------------------------------------------------------------ */
@@ -691,8 +887,8 @@ int out_writer_add_outcome_table(struct out_writer *w, const char *group_path,
                                  const struct out_outcome_table *t, struct sim_err *err)
 {
     int rc = check_open(w, err);
-    if (rc < 0 || (rc = check_outcome_table(t, group_path, err)) < 0)
-        return rc;
+    if (rc != 0 || (rc = check_outcome_table(t, group_path, err)) < 0)
+        return rc < 0 ? rc : 0;
     char *path = join_path(group_path, t->name);
     struct out_column *cols = malloc((t->n_fields + 2) * sizeof *cols);
     if (!path || !cols) {
@@ -754,8 +950,8 @@ int out_writer_add_summary(struct out_writer *w, const char *group_path,
 {
     const struct out_table *t = replications;
     int rc = check_open(w, err);
-    if (rc < 0 || (rc = check_table(t, group_path, err)) < 0)
-        return rc;
+    if (rc != 0 || (rc = check_table(t, group_path, err)) < 0)
+        return rc < 0 ? rc : 0;
     char *path = join_path(group_path, "summary");
     if (!path)
         return sim_err_set(err, SIM_ENOMEM, "out of memory");
@@ -811,8 +1007,8 @@ int out_writer_add_group(struct out_writer *w, const char *group_path, const str
                          size_t n_attrs, struct sim_err *err)
 {
     int rc = check_open(w, err);
-    if (rc < 0)
-        return rc;
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     if (!group_path_ok(group_path) || !strcmp(group_path, "/"))
         return sim_err_set(err, SIM_EINVAL,
                            "results file %s: group path '%s' is not an absolute path like "
@@ -867,8 +1063,8 @@ int out_writer_add_attr_strings(struct out_writer *w, const char *object_path, c
                                 const char *const *values, size_t n, struct sim_err *err)
 {
     int rc = check_open(w, err);
-    if (rc < 0)
-        return rc;
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     if (!group_path_ok(object_path))
         return sim_err_set(err, SIM_EINVAL,
                            "results file %s: object path '%s' is not an absolute path like "
@@ -907,11 +1103,53 @@ int out_writer_add_attr_strings(struct out_writer *w, const char *object_path, c
     return rc;
 }
 
+int out_writer_add_attrs(struct out_writer *w, const char *object_path,
+                         const struct out_attr *attrs, size_t n, struct sim_err *err)
+{
+    int rc = check_open(w, err);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (!group_path_ok(object_path))
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: object path '%s' is not an absolute path like "
+                           "/scenarios/base",
+                           w->target, object_path ? object_path : "(null)");
+    for (size_t i = 0; i < n; i++)
+        if (!attrs || !attrs[i].name || !attrs[i].name[0])
+            return sim_err_set(err, SIM_EINVAL, "results file %s: %s: attribute %zu has no name",
+                               w->target, object_path, i + 1);
+    char why[OUT_H5_WHY_MAX] = "";
+    int e = out_h5_path_exists(w->file, object_path, why);
+    if (e <= 0)
+        return sim_err_set(err, SIM_EINVAL, "results file %s: no object %s%s%s", w->target,
+                           object_path, why[0] ? ": " : "", why);
+    hid_t o = H5Oopen(w->file, object_path, H5P_DEFAULT);
+    rc = -1;
+    if (o < 0)
+        out_h5_capture(why);
+    else {
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++) /* each replaces one of its name */
+            rc = attrs[i].text ? out_h5_attr_str(o, attrs[i].name, attrs[i].text, why)
+                               : out_h5_attr_f64(o, attrs[i].name, attrs[i].value, why);
+        if (H5Oclose(o) < 0) {
+            out_h5_capture(why);
+            rc = -1;
+        }
+    }
+    if (rc < 0) {
+        char what[64 + OUT_H5_WHY_MAX];
+        snprintf(what, sizeof what, "attributes of %s", object_path);
+        rc = write_failed(w, err, what, why);
+    }
+    return rc;
+}
+
 int out_writer_set_partial(struct out_writer *w, int partial, struct sim_err *err)
 {
     int rc = check_open(w, err);
-    if (rc < 0)
-        return rc;
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     char why[OUT_H5_WHY_MAX] = "";
     if (out_h5_attr_i64(w->file, "partial", partial ? 1 : 0, H5T_STD_I32LE, why) < 0)
         return write_failed(w, err, "the root attribute 'partial'", why);
@@ -942,8 +1180,29 @@ static void close_abandoned(hid_t file)
 }
 
 /* Removes the temporary file (if any) and forgets it. */
+/* Closes the datasets of the tables begun in pieces (the file cannot close before them).
+ * Returns -1 when a close failed (why filled), 0 otherwise. */
+static int close_appenders(struct out_writer *w, char *why)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->n_apps; i++) {
+        struct out_appender *a = w->apps[i];
+        if (a->d >= 0 && H5Dclose(a->d) < 0) {
+            out_h5_capture(why);
+            rc = -1;
+        }
+        a->d = H5I_INVALID_HID;
+        if (a->mtype >= 0)
+            H5Tclose(a->mtype);
+        a->mtype = H5I_INVALID_HID;
+    }
+    return rc;
+}
+
 static void drop_tmp(struct out_writer *w)
 {
+    char why[OUT_H5_WHY_MAX] = "";
+    close_appenders(w, why);
     if (w->file >= 0) {
         close_abandoned(w->file);
         w->file = H5I_INVALID_HID;
@@ -972,9 +1231,17 @@ int out_writer_commit(struct out_writer *w, struct sim_err *err)
     int rc = check_open(w, err);
     if (rc < 0)
         return rc;
+    if (rc > 0) { /* a discarding writer: nothing to write */
+        w->state = OUT_W_DONE;
+        return 0;
+    }
     char why[OUT_H5_WHY_MAX] = "";
     char now[32];
     utc_now(now, sizeof now);
+    if (close_appenders(w, why) < 0) {
+        rc = sim_err_set(err, SIM_EIO, "results file %s: closing a table: %s", w->target, why);
+        goto fail;
+    }
     if (out_h5_attr_str(w->file, "finished", w->finished_utc ? w->finished_utc : now, why) < 0) {
         rc = sim_err_set(err, SIM_EIO, "results file %s: writing the root attributes: %s",
                          w->target, why);
@@ -1024,6 +1291,11 @@ void out_writer_destroy(struct out_writer *w)
     if (!w)
         return;
     drop_tmp(w);
+    for (size_t i = 0; i < w->n_apps; i++) {
+        free(w->apps[i]->path);
+        free(w->apps[i]);
+    }
+    free(w->apps);
     free(w->target);
     free(w->path);
     free(w->dir);

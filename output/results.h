@@ -6,7 +6,7 @@
  *
  *   /                          root attributes: provenance (caresim_version, git_commit,
  *                              command_line, master_seed, created, started, finished, host,
- *                              threads, partial, format_version)
+ *                              threads, ranks, partial, format_version)
  *   /scenarios/<name>/config   scalar UTF-8 string: the resolved scenario text
  *   /scenarios/<name>/<table>  one compound dataset per table (replications, timeseries ...)
  *   /scenarios/<name>/summary  n, mean, sd, 95% CI per outcome, from the replications
@@ -85,7 +85,8 @@ struct out_provenance {
     const char *started_utc;  /* when the run started */
     const char *finished_utc; /* when it finished; NULL = the time of out_writer_commit() */
     const char *host;         /* machine name */
-    int threads;              /* worker threads used */
+    int threads;              /* worker threads used (on each MPI rank) */
+    int ranks;                /* MPI ranks the work was split across; 0 is taken as 1 */
 };
 
 struct out_writer;
@@ -100,11 +101,22 @@ struct out_writer;
 struct out_writer *out_writer_create(const char *target_path, const struct out_provenance *prov,
                                      struct sim_err *err);
 
+/* A writer that accepts every call below and writes nothing, anywhere: commit succeeds
+ * and leaves no file. For the MPI ranks other than 0, which run the same commands as rank
+ * 0 but leave the results file to it (docs/mpi.md). Arguments are not checked. NULL only
+ * when out of memory. */
+struct out_writer *out_writer_create_discard(struct sim_err *err);
+
 /* Adds /scenarios/<scenario_name> with its `config` dataset holding config_text (the
  * resolved scenario, UTF-8). Scenarios are listed back in the order they were added.
  * SIM_EINVAL for a bad or already-used name. */
 int out_writer_add_scenario(struct out_writer *w, const char *scenario_name,
                             const char *config_text, struct sim_err *err);
+/* With config_text NULL, add_scenario creates the group only, and add_config writes its
+ * `config` later (when the text is known only after the run, as with `run --ci-target`).
+ * SIM_EINVAL when the scenario is missing or already has a config. */
+int out_writer_add_config(struct out_writer *w, const char *scenario_name,
+                          const char *config_text, struct sim_err *err);
 
 /* Writes table t as the dataset <group_path>/<t->name>. group_path is absolute ("/" or
  * "/scenarios/base"); missing groups on the way are created. SIM_EINVAL for a malformed
@@ -166,6 +178,33 @@ int out_writer_add_group(struct out_writer *w, const char *group_path, const str
  * by code. SIM_EINVAL (nothing written) for a missing object, an empty name or no values. */
 int out_writer_add_attr_strings(struct out_writer *w, const char *object_path, const char *name,
                                 const char *const *values, size_t n, struct sim_err *err);
+
+/* Writes n attributes (each a string or a number, struct out_attr) of the existing object
+ * at the absolute object_path, each replacing one of its name: e.g. what a scenario's run
+ * achieved. SIM_EINVAL (nothing written) for a missing object or an attribute without a
+ * name. */
+int out_writer_add_attrs(struct out_writer *w, const char *object_path,
+                         const struct out_attr *attrs, size_t n, struct sim_err *err);
+
+/* ---- Tables written in pieces ------------------------------------------------------------ */
+
+/* A table whose rows arrive over time (the replications of a long run), so that they need
+ * not all be held in memory: begun with its columns (t->n_rows and t->values are ignored),
+ * then appended to in order. The dataset is chunked, compressed and extendable whatever
+ * its size; its attributes are those of any table. The writer owns the appender: it stays
+ * valid until out_writer_destroy, and commit closes it. A discarding writer gives an
+ * appender that only counts rows. A failed append abandons the file like any failed
+ * write. */
+struct out_appender;
+int out_writer_begin_table(struct out_writer *w, const char *group_path, const struct out_table *t,
+                           struct out_appender **app, struct sim_err *err);
+/* Appends n_rows rows of the table's n_cols values (row-major). */
+int out_appender_add(struct out_appender *a, const double *rows, size_t n_rows,
+                     struct sim_err *err);
+/* Keeps the first n_rows rows (at most those added): what an interrupted run keeps. */
+int out_appender_truncate(struct out_appender *a, size_t n_rows, struct sim_err *err);
+/* Rows in the table so far. */
+size_t out_appender_rows(const struct out_appender *a);
 
 /* Sets the root attribute `partial` (1: the run stopped early, e.g. interrupted, and the
  * file holds what was finished; 0: complete). */

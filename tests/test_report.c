@@ -552,8 +552,9 @@ static void test_export_unwritable_dir_exits_1_without_files(void **state)
     assert_int_equal(st.st_size, 0);
 }
 
-/* A scenario without a replications table: export fails part way and leaves only the
- * files it finished, none half-written and no temporary file. */
+/* A scenario whose summary is not a summary (a plain table of that name): export fails
+ * part way and leaves only the files it finished, none half-written and no temporary
+ * file. (A scenario with no tables at all, as in a sweep file, is exported as its config.) */
 static void test_export_failure_leaves_no_partial_file(void **state)
 {
     struct scratch *s = *state;
@@ -566,11 +567,16 @@ static void test_export_failure_leaves_no_partial_file(void **state)
     struct out_writer *w = out_writer_create(h5, &prov, &e);
     assert_non_null(w);
     assert_int_equal(out_writer_add_scenario(w, "lonely", "x = 1;\n", &e), 0);
+    const struct out_column col = {"x", "", ""};
+    const double v = 1.0;
+    const struct out_table t = {.name = "summary", .n_cols = 1, .cols = &col, .n_rows = 1,
+                                .values = &v};
+    assert_int_equal(out_writer_add_table(w, "/scenarios/lonely", &t, &e), 0);
     assert_int_equal(out_writer_commit(w, &e), 0);
     out_writer_destroy(w);
     const char *args[] = {"export", h5, "--csv", dir, NULL};
     assert_int_equal(run_cmd(s, cli_export, args), CLI_EXIT_FAIL);
-    assert_non_null(strstr(s->err, "replications"));
+    assert_non_null(strstr(s->err, "summary"));
     DIR *d = opendir(dir);
     assert_non_null(d);
     for (struct dirent *de; (de = readdir(d));)

@@ -236,6 +236,55 @@ static void test_table_round_trip_is_bit_identical(void **state)
     out_table_destroy(r);
 }
 
+/* A table written in pieces reads back as the same table written whole: 2500 rows
+ * appended as 1, 999, 0 and 1500 rows, with its columns and description; truncating keeps
+ * the first rows; a discarding writer's appender only counts. */
+static void test_table_appended_in_pieces_reads_back_whole(void **state)
+{
+    struct fixture *f = *state;
+    struct sim_err err;
+    sim_err_clear(&err);
+    double *v = make_values(2500, 7.0);
+    struct out_table t = {"timeseries", "rows in pieces", 3, three_cols, 0, NULL};
+    struct out_writer *w = out_writer_create(f->target, &prov, &err);
+    assert_non_null(w);
+    struct out_appender *a = NULL, *b = NULL;
+    assert_int_equal(out_writer_begin_table(w, "/scenarios/base", &t, &a, &err), 0);
+    assert_int_equal(out_appender_add(a, v, 1, &err), 0);
+    assert_int_equal(out_appender_add(a, v + 3, 999, &err), 0);
+    assert_int_equal(out_appender_add(a, v + 3000, 0, &err), 0);
+    assert_int_equal(out_appender_add(a, v + 3000, 1500, &err), 0);
+    assert_int_equal(out_appender_rows(a), 2500);
+    t.name = "kept";
+    assert_int_equal(out_writer_begin_table(w, "/scenarios/base", &t, &b, &err), 0);
+    assert_int_equal(out_appender_add(b, v, 30, &err), 0);
+    assert_int_equal(out_appender_truncate(b, 12, &err), 0);
+    assert_int_equal(out_appender_truncate(b, 13, &err), SIM_EINVAL); /* cannot grow */
+    assert_int_equal(out_writer_begin_table(w, "/scenarios/base", &t, &b, &err), SIM_EINVAL);
+    assert_int_equal(out_writer_commit(w, &err), 0);
+    out_writer_destroy(w);
+
+    struct out_table *r = read_table(f->target, "/scenarios/base/timeseries");
+    assert_int_equal(r->n_rows, 2500);
+    assert_string_equal(r->desc, "rows in pieces");
+    assert_string_equal(r->cols[2].unit, "days");
+    assert_memory_equal(r->values, v, 2500 * 3 * sizeof *v);
+    out_table_destroy(r);
+    r = read_table(f->target, "/scenarios/base/kept");
+    assert_int_equal(r->n_rows, 12);
+    assert_memory_equal(r->values, v, 12 * 3 * sizeof *v);
+    out_table_destroy(r);
+
+    struct out_writer *d = out_writer_create_discard(&err);
+    assert_non_null(d);
+    assert_int_equal(out_writer_begin_table(d, "/x", &t, &a, &err), 0);
+    assert_int_equal(out_appender_add(a, v, 5, &err), 0);
+    assert_int_equal(out_appender_rows(a), 5);
+    assert_int_equal(out_writer_commit(d, &err), 0);
+    out_writer_destroy(d);
+    free(v);
+}
+
 static void test_table_with_no_rows_round_trips(void **state)
 {
     struct fixture *f = *state;
@@ -1329,6 +1378,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_table_round_trip_is_bit_identical),
+        T(test_table_appended_in_pieces_reads_back_whole),
         T(test_table_with_no_rows_round_trips),
         T(test_null_units_and_descriptions_read_back_empty),
         T(test_large_table_is_chunked_and_deflated),

@@ -778,6 +778,184 @@ static void test_run_scenario_the_model_refuses_exits_2_with_threads(void **stat
     assert_int_equal(count_hidden(s->dir), 0);
 }
 
+/* ---- --ci-target --------------------------------------------------------------------------- */
+
+static double attr_number(const char *path, const char *object, const char *name)
+{
+    struct sim_err e;
+    sim_err_clear(&e);
+    struct out_file *f = out_file_open(path, &e);
+    assert_non_null(f);
+    double v = NAN;
+    if (out_file_read_attr_number(f, object, name, &v, &e) != 0)
+        fail_msg("%s %s: %s", object, name, e.msg);
+    out_file_close(f);
+    return v;
+}
+
+static size_t table_rows(const char *path, const char *dataset)
+{
+    struct out_table *t = read_table(path, dataset);
+    size_t n = t->n_rows;
+    out_table_destroy(t);
+    return n;
+}
+
+/* A target every outcome meets at once: the run.replications (3) are enough. */
+static void test_run_ci_target_loose_stops_with_the_first_replications(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/loose.h5", s->dir);
+    const char *args[] = {s->scenario, "--ci-target", "50%", "-o", out, "-q", NULL};
+    assert_int_equal(run_cmd(s, args), 0);
+    assert_int_equal(table_rows(out, "/scenarios/t/replications"), SCENARIO_REPS);
+    char *text = testutil_slurp(s->out_txt, NULL);
+    assert_non_null(strstr(text, "--ci-target 50%: reached with 3 replications\n"));
+    free(text);
+    assert_true(attr_number(out, "/scenarios/t", "ci_target") == 0.5);
+    assert_true(attr_number(out, "/scenarios/t", "ci_met") == 1);
+    assert_true(attr_number(out, "/scenarios/t", "ci_max_replications") == 1000);
+    /* The achieved relative half-width of each primary outcome, named by ci_outcomes. */
+    struct sim_err e;
+    struct out_file *f = out_file_open(out, &e);
+    assert_non_null(f);
+    char **names = NULL;
+    size_t n = 0;
+    assert_int_equal(out_file_read_attr_strings(f, "/scenarios/t", "ci_outcomes", &names, &n, &e),
+                     0);
+    out_file_close(f);
+    assert_int_equal(n, OUTC_PRIMARY_COUNT);
+    for (size_t k = 0; k < n; k++) {
+        struct outc_info info;
+        outc_column_info(outc_primary[k], &info, NULL);
+        assert_string_equal(names[k], info.name);
+        char attr[96];
+        snprintf(attr, sizeof attr, "ci_rel_halfwidth_%s", names[k]);
+        double rel = attr_number(out, "/scenarios/t", attr);
+        assert_true(rel >= 0.0 && rel <= 0.5);
+    }
+    free(names);
+}
+
+/* A target no outcome can meet: the maximum is run, exit 0, the missed outcomes named. */
+static void test_run_ci_target_tight_stops_at_the_maximum_naming_the_missed(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/tight.h5", s->dir);
+    const char *args[] = {s->scenario, "--ci-target=0.01%", "--max-replications", "5", "-o",
+                          out, "-q", NULL};
+    assert_int_equal(run_cmd(s, args), 0);
+    assert_int_equal(table_rows(out, "/scenarios/t/replications"), 5);
+    char *err = testutil_slurp(s->err_txt, NULL);
+    assert_non_null(strstr(err, "--ci-target 0.01% not reached within 5 replications: "));
+    assert_non_null(strstr(err, "deaths_per_1000_year ("));
+    free(err);
+    char *text = testutil_slurp(s->out_txt, NULL);
+    assert_non_null(strstr(text, "NOT reached"));
+    assert_non_null(strstr(text, "  missed\n"));
+    free(text);
+    assert_true(attr_number(out, "/scenarios/t", "ci_met") == 0);
+    assert_true(attr_number(out, "/scenarios/t", "ci_max_replications") == 5);
+    assert_true(attr_number(out, "/scenarios/t", "ci_rel_halfwidth_deaths_per_1000_year") >
+                0.0001);
+}
+
+/* Compares dataset in two files bit for bit (values, and the shape). */
+static void assert_same_table(const char *a_path, const char *b_path, const char *dataset)
+{
+    struct out_table *a = read_table(a_path, dataset), *b = read_table(b_path, dataset);
+    assert_int_equal(a->n_rows, b->n_rows);
+    assert_int_equal(a->n_cols, b->n_cols);
+    if (a->n_rows && memcmp(a->values, b->values, a->n_rows * a->n_cols * sizeof(double)) != 0)
+        fail_msg("%s differs between %s and %s", dataset, a_path, b_path);
+    out_table_destroy(a);
+    out_table_destroy(b);
+}
+
+/* The file of a --ci-target run is that of a plain run of as many replications (tables and
+ * the configuration, whose run.replications is the number run), and is the same on 1 and
+ * 2 threads: the rule is checked after every replication, whatever the batches. */
+static void test_run_ci_target_file_equals_a_plain_run_of_as_many_replications(void **state)
+{
+    struct scratch *s = *state;
+    char ci1[160], ci2[160], plain[160], reps[16];
+    snprintf(ci1, sizeof ci1, "%s/ci1.h5", s->dir);
+    snprintf(ci2, sizeof ci2, "%s/ci2.h5", s->dir);
+    snprintf(plain, sizeof plain, "%s/plain.h5", s->dir);
+    const char *a1[] = {s->scenario, "--ci-target", "10%", "-o", ci1, "-q", NULL};
+    const char *a2[] = {s->scenario, "--ci-target", "10%", "-j", "2", "-o", ci2, "-q", NULL};
+    assert_int_equal(run_cmd(s, a1), 0);
+    assert_int_equal(run_cmd(s, a2), 0);
+    size_t n = table_rows(ci1, "/scenarios/t/replications");
+    assert_true(n > SCENARIO_REPS); /* replications were added */
+    assert_true(attr_number(ci1, "/scenarios/t", "ci_met") == 1);
+    snprintf(reps, sizeof reps, "%zu", n);
+    const char *ap[] = {s->scenario, "-r", reps, "-o", plain, "-q", NULL};
+    assert_int_equal(run_cmd(s, ap), 0);
+    static const char *const tables[] = {"replications", "timeseries", "by_group", "ledger",
+                                         "end_state"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char dataset[64];
+        snprintf(dataset, sizeof dataset, "/scenarios/t/%s", tables[i]);
+        assert_same_table(ci1, plain, dataset);
+        assert_same_table(ci1, ci2, dataset);
+    }
+    struct sim_err e;
+    char *texts[2] = {NULL, NULL};
+    const char *paths[2] = {ci1, plain};
+    for (int i = 0; i < 2; i++) {
+        struct out_file *f = out_file_open(paths[i], &e);
+        assert_non_null(f);
+        assert_int_equal(out_file_read_config(f, "t", &texts[i], &e), 0);
+        out_file_close(f);
+    }
+    assert_string_equal(texts[0], texts[1]);
+    free(texts[0]);
+    free(texts[1]);
+}
+
+static void test_run_ci_target_bad_values_exit_2(void **state)
+{
+    struct scratch *s = *state;
+    char out[160];
+    snprintf(out, sizeof out, "%s/never.h5", s->dir);
+    const char *values[] = {"0%", "150%", "100%", "abc", "2", "-1%", "%", "2%%", " 2%", ""};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        const char *args[] = {s->scenario, "--ci-target", values[i], "-o", out, NULL};
+        assert_int_equal(run_cmd(s, args), CLI_EXIT_USAGE);
+        char *err = testutil_slurp(s->err_txt, NULL), expect[128];
+        snprintf(expect, sizeof expect, "--ci-target: expected a percentage above 0%% and below "
+                                        "100%%, such as 2%% (got '%s')",
+                 values[i]);
+        if (!strstr(err, expect))
+            fail_msg("'%s': expected '%s' in:\n%s", values[i], expect, err);
+        free(err);
+    }
+    const char *no_value[] = {s->scenario, "--ci-target", NULL};
+    const char *max_alone[] = {s->scenario, "--max-replications", "20", NULL};
+    const char *max_one[] = {s->scenario, "--ci-target", "5%", "--max-replications", "1", NULL};
+    const char *max_word[] = {s->scenario, "--ci-target", "5%", "--max-replications=ten", NULL};
+    const char *below[] = {s->scenario, "-r", "10", "--ci-target", "5%", "--max-replications",
+                           "5", NULL};
+    const char *const *cases[] = {no_value, max_alone, max_one, max_word, below};
+    const char *messages[] = {"--ci-target needs a value",
+                              "--max-replications goes with --ci-target",
+                              "--max-replications: expected a whole number from 2 to 1000000 "
+                              "(got '1')",
+                              "(got 'ten')",
+                              "--max-replications 5 is below the 10 replications run first"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(run_cmd(s, cases[i]), CLI_EXIT_USAGE);
+        char *err = testutil_slurp(s->err_txt, NULL);
+        if (!strstr(err, messages[i]))
+            fail_msg("case %zu: expected '%s' in:\n%s", i, messages[i], err);
+        free(err);
+    }
+    assert_false(file_exists(out));
+}
+
 /* ---- the outcome row's own checks -------------------------------------------------------- */
 
 static void small_params(struct model_params *par)
@@ -947,6 +1125,10 @@ int main(void)
         T(test_run_threads_beyond_replications_record_replications),
         T(test_run_bad_thread_counts_exit_2),
         T(test_run_scenario_the_model_refuses_exits_2_with_threads),
+        T(test_run_ci_target_loose_stops_with_the_first_replications),
+        T(test_run_ci_target_tight_stops_at_the_maximum_naming_the_missed),
+        T(test_run_ci_target_file_equals_a_plain_run_of_as_many_replications),
+        T(test_run_ci_target_bad_values_exit_2),
         T(test_model_shared_tables_give_the_same_run_as_own_tables),
         T(test_model_shared_refuses_missing_tables),
         T(test_outcomes_refuse_an_unfinished_run),
