@@ -84,48 +84,6 @@ static void compare_usage(FILE *out)
 
 /* ---- Loading with common random numbers ------------------------------------------------------ */
 
-/* Loads alternative s from path so that it runs on the base's random numbers: with the
- * --set assignments, then, if it still differs from the base in run.seed or
- * run.replications, again with the base's values forced (and a warning naming both
- * files). Returns an exit status. */
-static int load_alternative(struct cli_scenario *s, const struct cli_scenario *base,
-                            const char *path, const struct cli_run_opts *o)
-{
-    int rc = cli_scenario_load(s, "compare", path, o->sets, o->nsets);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    int seed_differs = s->par.run.seed != base->par.run.seed;
-    int reps_differ = s->reps != base->reps;
-    if (!seed_differs && !reps_differ)
-        return CLI_EXIT_OK;
-    if (seed_differs)
-        fprintf(stderr,
-                "caresim compare: warning: %s sets run.seed = %lld but the base scenario (%s) "
-                "has %lld; running it with %lld, so that both draw the same random numbers\n",
-                path, (long long)s->par.run.seed, base->path, (long long)base->par.run.seed,
-                (long long)base->par.run.seed);
-    if (reps_differ)
-        fprintf(stderr,
-                "caresim compare: warning: %s sets run.replications = %d but the base "
-                "scenario (%s) has %d; running it with %d, so that replications pair up\n",
-                path, s->reps, base->path, base->reps, base->reps);
-    char seed_set[64], reps_set[64];
-    snprintf(seed_set, sizeof seed_set, "run.seed=%lld", (long long)base->par.run.seed);
-    snprintf(reps_set, sizeof reps_set, "run.replications=%d", base->reps);
-    const char **sets = calloc(o->nsets + 2, sizeof *sets);
-    if (!sets) {
-        fprintf(stderr, "caresim compare: out of memory\n");
-        return CLI_EXIT_FAIL;
-    }
-    memcpy(sets, o->sets, o->nsets * sizeof *sets);
-    sets[o->nsets] = seed_set;
-    sets[o->nsets + 1] = reps_set;
-    cli_scenario_fini(s);
-    rc = cli_scenario_load(s, "compare", path, sets, o->nsets + 2);
-    free(sets);
-    return rc;
-}
-
 /* Scenario names must differ: they name the groups of the results file. */
 static int check_names(const struct cli_scenario *sc, size_t n)
 {
@@ -464,7 +422,7 @@ int cli_compare(int argc, char **argv)
     if ((rc = cli_scenario_load(&sc[0], "compare", a.paths[0], a.sets, a.nsets)) != CLI_EXIT_OK)
         goto out;
     for (size_t i = 1; i < n; i++)
-        if ((rc = load_alternative(&sc[i], &sc[0], a.paths[i], &a)) != CLI_EXIT_OK)
+        if ((rc = cli_scenario_load_paired(&sc[i], &sc[0], "compare", a.paths[i], a.sets, a.nsets)) != CLI_EXIT_OK)
             goto out;
     struct outc_info info[OUTC_COUNT];
     if ((rc = check_names(sc, n)) != CLI_EXIT_OK || (rc = cli_outcome_info("compare", info)) != 0)

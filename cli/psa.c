@@ -983,26 +983,16 @@ static int write_psa(struct out_writer *w, const struct psa *p, const struct psa
 
 /* ---- The command ------------------------------------------------------------------------- */
 
-/* Loads the scenarios: the first as given, the others on its seed and replications (as
- * compare does), names distinct. */
+/* Loads the scenarios: the first as given, the others on its seed and replications
+ * (cli_scenario_load_paired, as compare does), names distinct. */
 static int load_all(struct psa *p, const struct cli_run_opts *a)
 {
     int rc = cli_scenario_load(&p->sc[0], "psa", a->paths[0], a->sets, a->nsets);
     if (rc != CLI_EXIT_OK)
         return rc;
-    char seed_set[64], reps_set[64];
-    snprintf(seed_set, sizeof seed_set, "run.seed=%lld", (long long)p->sc[0].par.run.seed);
-    snprintf(reps_set, sizeof reps_set, "run.replications=%d", p->sc[0].reps);
-    const char **sets = calloc(a->nsets + 2, sizeof *sets);
-    if (!sets) {
-        fprintf(stderr, "caresim psa: out of memory\n");
-        return CLI_EXIT_FAIL;
-    }
-    memcpy(sets, a->sets, a->nsets * sizeof *sets);
-    sets[a->nsets] = seed_set;
-    sets[a->nsets + 1] = reps_set;
     for (size_t j = 1; rc == CLI_EXIT_OK && j < p->S; j++) {
-        rc = cli_scenario_load(&p->sc[j], "psa", a->paths[j], sets, a->nsets + 2);
+        rc = cli_scenario_load_paired(&p->sc[j], &p->sc[0], "psa", a->paths[j], a->sets,
+                                      a->nsets);
         for (size_t i = 0; rc == CLI_EXIT_OK && i < j; i++)
             if (strcmp(p->sc[i].par.name, p->sc[j].par.name) == 0) {
                 fprintf(stderr, "caresim psa: %s and %s both name their scenario '%s'; "
@@ -1011,7 +1001,6 @@ static int load_all(struct psa *p, const struct cli_run_opts *a)
                 rc = CLI_EXIT_USAGE;
             }
     }
-    free(sets);
     for (size_t j = 0; rc == CLI_EXIT_OK && j < p->S; j++)
         rc = cli_scenario_prepare(&p->sc[j], "psa");
     return rc;

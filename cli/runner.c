@@ -580,6 +580,49 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
     return CLI_EXIT_OK;
 }
 
+/* Loads alternative s from path so that it runs on the base's random numbers: with the
+ * --set assignments, then, if it still differs from the base in run.seed or
+ * run.replications, again with the base's values forced (and a warning naming both
+ * files). Returns an exit status. */
+int cli_scenario_load_paired(struct cli_scenario *s, const struct cli_scenario *base,
+                             const char *cmd, const char *path, const char *const *sets,
+                             size_t nsets)
+{
+    int rc = cli_scenario_load(s, cmd, path, sets, nsets);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    int seed_differs = s->par.run.seed != base->par.run.seed;
+    int reps_differ = s->reps != base->reps;
+    if (!seed_differs && !reps_differ)
+        return CLI_EXIT_OK;
+    if (seed_differs)
+        fprintf(stderr,
+                "caresim %s: warning: %s sets run.seed = %lld but the base scenario (%s) "
+                "has %lld; running it with %lld, so that both draw the same random numbers\n",
+                cmd, path, (long long)s->par.run.seed, base->path, (long long)base->par.run.seed,
+                (long long)base->par.run.seed);
+    if (reps_differ)
+        fprintf(stderr,
+                "caresim %s: warning: %s sets run.replications = %d but the base "
+                "scenario (%s) has %d; running it with %d, so that replications pair up\n",
+                cmd, path, s->reps, base->path, base->reps, base->reps);
+    char seed_set[64], reps_set[64];
+    snprintf(seed_set, sizeof seed_set, "run.seed=%lld", (long long)base->par.run.seed);
+    snprintf(reps_set, sizeof reps_set, "run.replications=%d", base->reps);
+    const char **all = calloc(nsets + 2, sizeof *all);
+    if (!all) {
+        fprintf(stderr, "caresim %s: out of memory\n", cmd);
+        return CLI_EXIT_FAIL;
+    }
+    memcpy(all, sets, nsets * sizeof *all);
+    all[nsets] = seed_set;
+    all[nsets + 1] = reps_set;
+    cli_scenario_fini(s);
+    rc = cli_scenario_load(s, cmd, path, all, nsets + 2);
+    free(all);
+    return rc;
+}
+
 void cli_scenario_fini(struct cli_scenario *s)
 {
     sim_cfg_destroy(s->reform_cfg);
@@ -899,6 +942,22 @@ int cli_scenario_set_replications(struct cli_scenario *s, const char *cmd, int r
 
 /* ---- Writing --------------------------------------------------------------------------------- */
 
+/* The n_cols columns described by info_of (a models/series.h column table): *info holds
+ * the strings *cols points to (both malloc'ed, to be freed even on error). */
+static int table_columns(int n_cols,
+                         int (*info_of)(int col, struct outc_info *info, struct sim_err *err),
+                         struct outc_info **info, struct out_column **cols, struct sim_err *e)
+{
+    *info = calloc((size_t)n_cols, sizeof **info);
+    *cols = calloc((size_t)n_cols, sizeof **cols);
+    int rc = *info && *cols ? 0 : sim_err_set(e, SIM_ENOMEM, "out of memory");
+    for (int c = 0; rc == 0 && c < n_cols; c++) {
+        rc = info_of(c, &(*info)[c], e);
+        (*cols)[c] = (struct out_column){(*info)[c].name, (*info)[c].unit, (*info)[c].desc};
+    }
+    return rc;
+}
+
 /* Writes <group>/<name>: n_rows rows of n_cols columns described by info_of (the
  * models/series.h column tables). */
 static int write_rows(struct out_writer *w, const char *group, const char *name,
@@ -906,13 +965,9 @@ static int write_rows(struct out_writer *w, const char *group, const char *name,
                       int (*info_of)(int col, struct outc_info *info, struct sim_err *err),
                       size_t n_rows, const double *values, struct sim_err *e)
 {
-    struct outc_info *info = calloc((size_t)n_cols, sizeof *info);
-    struct out_column *cols = calloc((size_t)n_cols, sizeof *cols);
-    int rc = info && cols ? 0 : sim_err_set(e, SIM_ENOMEM, "out of memory");
-    for (int c = 0; rc == 0 && c < n_cols; c++) {
-        rc = info_of(c, &info[c], e);
-        cols[c] = (struct out_column){info[c].name, info[c].unit, info[c].desc};
-    }
+    struct outc_info *info = NULL;
+    struct out_column *cols = NULL;
+    int rc = table_columns(n_cols, info_of, &info, &cols, e);
     struct out_table t = {
         .name = name,
         .desc = desc,
@@ -961,13 +1016,9 @@ static int begin_rows(struct out_writer *w, const char *group, const char *name,
                       int (*info_of)(int col, struct outc_info *info, struct sim_err *err),
                       struct out_appender **app, struct sim_err *e)
 {
-    struct outc_info *info = calloc((size_t)n_cols, sizeof *info);
-    struct out_column *cols = calloc((size_t)n_cols, sizeof *cols);
-    int rc = info && cols ? 0 : sim_err_set(e, SIM_ENOMEM, "out of memory");
-    for (int c = 0; rc == 0 && c < n_cols; c++) {
-        rc = info_of(c, &info[c], e);
-        cols[c] = (struct out_column){info[c].name, info[c].unit, info[c].desc};
-    }
+    struct outc_info *info = NULL;
+    struct out_column *cols = NULL;
+    int rc = table_columns(n_cols, info_of, &info, &cols, e);
     struct out_table t = {.name = name, .desc = desc, .n_cols = (size_t)n_cols, .cols = cols};
     rc = rc ? rc : out_writer_begin_table(w, group, &t, app, e);
     free(cols);

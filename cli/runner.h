@@ -166,6 +166,13 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
                       const char *const *sets, size_t nsets);
 void cli_scenario_fini(struct cli_scenario *s);
 
+/* Loads an alternative to base (compare, psa) so that it runs on base's random numbers:
+ * as cli_scenario_load, then, if it differs from base in run.seed or run.replications,
+ * again with base's values forced, with a warning naming both files. */
+int cli_scenario_load_paired(struct cli_scenario *s, const struct cli_scenario *base,
+                             const char *cmd, const char *path, const char *const *sets,
+                             size_t nsets);
+
 /* Builds the disease tables: the calibration, once for all replications and shared
  * read-only by them. It also checks the parameter combinations that key ranges cannot (a
  * prevalence curve falling with age...): those make the scenario invalid (exit 2, with a
