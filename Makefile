@@ -161,6 +161,13 @@ demo: $(BUILD)/clinic $(BUILD)/caresim
 	@echo
 	$(Q)$(BUILD)/caresim plot results/compare_base.h5
 	@echo "plots: results/plots/compare_base/ (images, with each figure's data and gnuplot script)"
+	@echo
+	@echo "A small probabilistic sensitivity analysis (60 draws of 2000 persons; a real one:"
+	@echo "caresim psa scenarios/base.cfg scenarios/integrated_care.cfg -n 500 -j 2):"
+	$(Q)$(BUILD)/caresim psa scenarios/base.cfg scenarios/integrated_care.cfg -n 60 -j 2 \
+	    --set run.population=2000
+	$(Q)$(BUILD)/caresim plot results/psa_base.h5
+	@echo "plots: results/plots/psa_base/ (CE plane, acceptability curves, EVPI)"
 
 # docs/parameters.md is generated from the scenario key table (models/params.c); a test
 # fails when the committed file is out of date.

@@ -244,14 +244,24 @@ static int find_columns(const struct plot_ctx *ctx, const struct out_table *t,
     return 0;
 }
 
-/* Whether the scenario's group holds runs (a replications table): files of `caresim sweep`
- * keep only the scenario's config there, and its figures are then absent, silently. */
+/* Whether the scenario's group holds the tables of runs: files of `caresim sweep` keep only
+ * the scenario's config there, and files of `caresim psa` only its outcome rows (no time
+ * series or groups), so the per-scenario figures are then absent, silently. */
 static int scenario_has_runs(const struct plot_ctx *ctx, const char *scenario)
 {
     char dataset[1100];
     size_t rows;
     snprintf(dataset, sizeof dataset, "/scenarios/%s/replications", scenario);
     return out_file_table_rows(ctx->file, dataset, &rows, NULL) == 0;
+}
+
+/* Whether the figures from the scenario's time series and groups can be drawn: it ran,
+ * and not as part of a PSA. */
+static int scenario_has_tables(const struct plot_ctx *ctx, const char *scenario)
+{
+    size_t rows;
+    return scenario_has_runs(ctx, scenario) &&
+           out_file_table_rows(ctx->file, "/psa/ce_plane", &rows, NULL) != 0;
 }
 
 /* Reads an optional table (timeseries, by_group): PLOT_ABSENT, with a note on stderr naming
@@ -491,7 +501,7 @@ static int fig_timeseries(struct plot_ctx *ctx, const char *scenario)
     char dataset[1100], figure[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/timeseries", scenario);
     snprintf(figure, sizeof figure, "timeseries_%s", scenario);
-    if (!scenario_has_runs(ctx, scenario))
+    if (!scenario_has_tables(ctx, scenario))
         return PLOT_ABSENT;
     struct out_table *t = NULL;
     int rc = read_optional_table(ctx, dataset, figure, &t);
@@ -992,7 +1002,7 @@ static int fig_equity(struct plot_ctx *ctx, const char *scenario)
     char dataset[1100], figure[1100];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/by_group", scenario);
     snprintf(figure, sizeof figure, "equity_%s", scenario);
-    if (!scenario_has_runs(ctx, scenario))
+    if (!scenario_has_tables(ctx, scenario))
         return PLOT_ABSENT;
     struct out_table *t = NULL;
     int rc = read_optional_table(ctx, dataset, figure, &t);
