@@ -32,6 +32,7 @@
     X(validate, "check a scenario file and print every resolved key with its origin")   \
     X(params, "print the parameter reference (--markdown: docs/parameters.md)")         \
     X(report, "print a results file's provenance and summary tables")                   \
+    X(explain, "a comparison's mechanism: provider decisions and activity that changed") \
     X(export, "write every table of a results file as CSV (--csv DIR)")                 \
     X(plot, "draw a results file's figures with gnuplot (data, scripts and images)")
 
@@ -76,6 +77,27 @@ int cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name,
                      struct sim_err *err);
 int cli_outfile_commit(struct cli_outfile *f, struct sim_err *err);
 void cli_outfile_fini(struct cli_outfile *f);
+
+/* Draws the figures `caresim plot` draws for the results file at results_path into the
+ * existing directory dir (svg: 1 for .svg images, 0 for .png), with their data and
+ * scripts, printing notes and gnuplot's failures on stderr but no list of images. *figures
+ * gets the names of the figures whose scripts were written (<name>.svg in dir when gnuplot
+ * succeeded; free each and the array), *n_figures their number. Returns 0;
+ * CLI_PLOT_NO_GNUPLOT when gnuplot is not on PATH (scripts written, no image); or a
+ * SIM_E* code with err filled (file unreadable, a scenario name unfit for a file name). */
+#define CLI_PLOT_NO_GNUPLOT 1
+int cli_plot_render(const char *results_path, const char *dir, int svg, char ***figures,
+                    size_t *n_figures, struct sim_err *err);
+
+/* A number as `caresim report` prints it (about 4 significant digits, "n/a" for NaN). */
+void cli_report_number(double x, char *buf, size_t size);
+
+/* Writes the self-contained HTML report of the open results file r (read from path) to
+ * out_path, through a temporary file renamed into place; only the scenario named only
+ * when not NULL (then without comparisons and analyses). Prints notes on stderr. Returns
+ * 0, or a SIM_E* code with err filled. cli/report_html.c. */
+int cli_report_html(const struct cli_results *r, const char *path, const char *only,
+                    const char *out_path, struct sim_err *err);
 
 /* mkdir -p: creates dir and its missing parents. Returns 0 or SIM_ENOMEM / SIM_EIO. */
 int cli_mkdir_p(const char *dir, struct sim_err *err);

@@ -1,5 +1,5 @@
 /* cli/compare.c — `caresim compare BASE.cfg ALT.cfg [ALT2.cfg ...] [-r REPS] [-j N]
- * [--seed S] [--set key=value ...] [-o FILE] [--quiet]`: runs every scenario's
+ * [--seed S] [--set key=value ...] [-o FILE] [--quiet] [--explain]`: runs every scenario's
  * replications on common random numbers and prints, per alternative, the paired
  * differences ALT − BASE of the outcomes with 95% confidence intervals, the incremental
  * cost per QALY and the net monetary benefit; writes the results file with every scenario
@@ -24,7 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/explain.h"
 #include "cli/runner.h"
 #include "output/results.h"
 #include "sim/config.h"
@@ -58,7 +60,7 @@ static void compare_usage(FILE *out)
     fprintf(out,
             "usage: caresim compare BASE.cfg ALT.cfg [ALT2.cfg ...] [-r REPS] [--seed S]\n"
             "                       [--set key.path=value ...] [-o FILE.h5] [-j THREADS]\n"
-            "                       [--quiet]\n"
+            "                       [--quiet] [--explain]\n"
             "Runs the scenarios on the same persons with the same random numbers (common\n"
             "random numbers: the base scenario's seed and replications for all) and prints,\n"
             "for each alternative, the paired differences ALT - BASE of the main outcomes\n"
@@ -75,6 +77,9 @@ static void compare_usage(FILE *out)
             "  -q, --quiet            no progress line\n"
             "      --persons          also write one row per person for every scenario\n"
             "      --trace[=N]        also write the first N events of replication 0 of each\n"
+            "      --explain          then print each comparison's mechanism: the provider\n"
+            "                         decisions and activity that changed, and why (as\n"
+            "                         caresim explain does)\n"
             "\n"
             "Scenario names must differ. Exit status: 0 done; 2 bad command line, invalid\n"
             "scenario or two scenarios of the same name; 1 a run or the writing of the\n"
@@ -395,6 +400,8 @@ int cli_compare(int argc, char **argv)
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
     sim_err_clear(&e);
 
+    /* --explain is compare's own: taken out before the options run and psa share. */
+    int explain = cli_explain_take_option(&argc, argv) > 0;
     int rc = cli_run_opts_parse(&a, "compare", argc, argv, compare_usage);
     if (rc == CLI_EXIT_OK && a.npaths < 2) {
         fprintf(stderr, "caresim compare: %s\n",
@@ -526,8 +533,14 @@ int cli_compare(int argc, char **argv)
         fprintf(stderr, "caresim compare: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
-    printf("\nwrote %s%s\n", target, partial ? " (partial)" : "");
     rc = partial ? 128 + (int)cli_interrupted : CLI_EXIT_OK;
+    if (explain && cli_rank() == 0) {
+        printf("\n");
+        fflush(stdout);
+        int erc = cli_explain_file(stdout, "compare", target);
+        rc = erc != CLI_EXIT_OK ? CLI_EXIT_FAIL : rc;
+    }
+    printf("\nwrote %s%s\n", target, partial ? " (partial)" : "");
 out:
     out_writer_destroy(writer); /* uncommitted: removes the temporary file */
     free(target);
