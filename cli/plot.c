@@ -30,6 +30,9 @@
  * files in it, each under a hidden temporary name renamed into place when complete; runs
  * the external program gnuplot (fork and exec, no shell) with DIR as working directory.
  * Writes stdout (the images written) and stderr (notes and problems).
+ *
+ * cli_plot_render (cli/cli.h) draws the same figures for another command (`caresim report
+ * --html` inlines them as SVG), listing nothing on stdout.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1484,11 +1487,18 @@ static const char *psa_strategy(const struct psa_data *d, size_t j)
     return d->plane->cols[1 + 2 * j].name + strlen("cost_");
 }
 
-/* Whether an EVPPI column is drawn: the groups of keys ("costs.*"), not single keys. */
-static int psa_group_column(const char *name)
+/* Whether EVPPI column c is drawn: a group of keys ("costs.*", not a single key) with a
+ * value somewhere (too few draws for its regression leave it all NaN). */
+static int psa_group_column(const struct out_table *t, size_t c)
 {
+    const char *name = t->cols[c].name;
     size_t n = strlen(name);
-    return n > 2 && strcmp(name + n - 2, ".*") == 0;
+    if (n <= 2 || strcmp(name + n - 2, ".*") != 0)
+        return 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (isfinite(t->values[r * t->n_cols + c]))
+            return 1;
+    return 0;
 }
 
 static void plane_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
@@ -1557,14 +1567,14 @@ static void ceac_write_data(FILE *fp, const struct plot_ctx *ctx, const void *ar
     for (size_t c = 0; c < t->n_cols; c++)
         fprintf(fp, " %s", t->cols[c].name);
     for (size_t c = 1; g && c < g->n_cols; c++)
-        if (psa_group_column(g->cols[c].name))
+        if (psa_group_column(g, c))
             fprintf(fp, " evppi_%s", g->cols[c].name);
     fputc('\n', fp);
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t c = 0; c < t->n_cols; c++)
             dat_number(fp, t->values[r * t->n_cols + c]);
         for (size_t c = 1; g && r < g->n_rows && c < g->n_cols; c++)
-            if (psa_group_column(g->cols[c].name))
+            if (psa_group_column(g, c))
                 dat_number(fp, g->values[r * g->n_cols + c]);
         fputc('\n', fp);
     }
@@ -1625,7 +1635,7 @@ static void evpi_write_script(FILE *fp, const struct plot_ctx *ctx, const char *
             evpi_col);
     size_t col = evpi_col;
     for (size_t c = 1; d->evppi && c < d->evppi->n_cols; c++)
-        if (psa_group_column(d->evppi->cols[c].name)) {
+        if (psa_group_column(d->evppi, c)) {
             fprintf(fp, ", \\\n     data using 1:%zu with lines lw 2 title ", ++col);
             char t[300];
             snprintf(t, sizeof t, "EVPPI %s", d->evppi->cols[c].name);
@@ -1748,9 +1758,9 @@ static int run_program(const char *program, const char *dir, const char *script)
     return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
 }
 
-/* Runs every script written; prints the path of each image made. Returns the number of
- * scripts that failed (each with a message). */
-static size_t run_scripts(const struct plot_ctx *ctx, const char *gnuplot)
+/* Runs every script written; prints the path of each image made to list (NULL: prints
+ * none). Returns the number of scripts that failed (each with a message on stderr). */
+static size_t run_scripts(const struct plot_ctx *ctx, const char *gnuplot, FILE *list)
 {
     size_t failed = 0;
     const char *ext = format_ext[ctx->format];
@@ -1770,7 +1780,8 @@ static size_t run_scripts(const struct plot_ctx *ctx, const char *gnuplot)
             int st = run_program(gnuplot, ctx->dir, script);
             struct stat sb;
             if (st == 0 && stat(image, &sb) == 0 && sb.st_size > 0) {
-                printf("%s\n", image);
+                if (list)
+                    fprintf(list, "%s\n", image);
             } else {
                 if (st < 0)
                     fprintf(stderr, "caresim plot: cannot run gnuplot: %s\n", strerror(errno));
@@ -1790,6 +1801,69 @@ static size_t run_scripts(const struct plot_ctx *ctx, const char *gnuplot)
     }
     fflush(stdout);
     return failed;
+}
+
+/* Writes the data file and script of every figure of plot_figures[] whose data the file
+ * holds (ctx->figures lists them). Returns 1 when a figure failed (its message printed on
+ * stderr), else 0. */
+static int write_figures(struct plot_ctx *ctx)
+{
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    int failed = 0;
+    for (size_t k = 0; k < sizeof plot_figures / sizeof *plot_figures; k++) {
+        size_t n = plot_figures[k].per_scenario ? ctx->n_scenarios : 1;
+        for (size_t i = 0; i < n; i++) {
+            sim_err_clear(ctx->err);
+            int r = plot_figures[k].draw(ctx, plot_figures[k].per_scenario ? ctx->scenarios[i]
+                                                                           : NULL);
+            if (r < 0) {
+                fprintf(stderr, "caresim plot: %s: %s\n", plot_figures[k].name,
+                        sim_err_format(ctx->err, buf, sizeof buf));
+                failed = 1;
+            }
+        }
+    }
+    sim_err_clear(ctx->err);
+    return failed;
+}
+
+/* ---- For other commands ------------------------------------------------------------------ */
+
+int cli_plot_render(const char *results_path, const char *dir, int svg, char ***figures,
+                    size_t *n_figures, struct sim_err *err)
+{
+    *figures = NULL;
+    *n_figures = 0;
+    struct cli_results res;
+    int rc = cli_results_open(results_path, &res, err);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < res.count && rc == 0; i++)
+        if (!safe_file_stem(res.names[i]))
+            rc = sim_err_set(err, SIM_EINVAL, "%s: scenario name '%s' cannot be a file name",
+                             results_path, res.names[i]);
+    struct plot_ctx ctx = {
+        .file = res.file,
+        .path = results_path,
+        .dir = dir,
+        .format = svg ? PLOT_SVG : PLOT_PNG,
+        .scenarios = res.names,
+        .n_scenarios = res.count,
+        .err = err,
+    };
+    if (rc == 0) {
+        write_figures(&ctx);
+        char *gnuplot = ctx.n_figures > 0 ? find_on_path("gnuplot") : NULL;
+        if (ctx.n_figures > 0 && !gnuplot)
+            rc = CLI_PLOT_NO_GNUPLOT;
+        else if (gnuplot)
+            run_scripts(&ctx, gnuplot, NULL);
+        free(gnuplot);
+    }
+    *figures = ctx.figures;
+    *n_figures = ctx.n_figures;
+    cli_results_close(&res);
+    return rc;
 }
 
 /* ---- The command ------------------------------------------------------------------------- */
@@ -1975,20 +2049,7 @@ int cli_plot(int argc, char **argv)
         .only = only,
         .err = &e,
     };
-    int failed = 0;
-    for (size_t k = 0; k < sizeof plot_figures / sizeof *plot_figures; k++) {
-        size_t n = plot_figures[k].per_scenario ? ctx.n_scenarios : 1;
-        for (size_t i = 0; i < n; i++) {
-            sim_err_clear(&e);
-            int r = plot_figures[k].draw(&ctx, plot_figures[k].per_scenario ? ctx.scenarios[i]
-                                                                            : NULL);
-            if (r < 0) {
-                fprintf(stderr, "caresim plot: %s: %s\n", plot_figures[k].name,
-                        sim_err_format(&e, buf, sizeof buf));
-                failed = 1;
-            }
-        }
-    }
+    int failed = write_figures(&ctx);
     if (ctx.n_figures == 0) {
         fprintf(stderr, "caresim plot: %s: nothing to plot\n", path);
         rc = failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -2003,7 +2064,7 @@ int cli_plot(int argc, char **argv)
                 dir);
         goto out;
     }
-    if (run_scripts(&ctx, gnuplot) > 0)
+    if (run_scripts(&ctx, gnuplot, stdout) > 0)
         failed = 1;
     printf("%zu figure%s in %s (data: <figure>.dat, gnuplot scripts: <figure>.gp)\n",
            ctx.n_figures, ctx.n_figures == 1 ? "" : "s", dir);

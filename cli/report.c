@@ -1,12 +1,13 @@
-/* cli/report.c — `caresim report RESULTS.h5 [--scenario NAME]`: prints what a results file
- * (docs/results.md) holds — its provenance, then per scenario the tables a reader wants on
- * a terminal (today the summary: n, mean and 95% CI per outcome) as aligned text, and the
- * list of the scenario's tables with their numbers of rows (time series, groups and ledger
- * are too long to print: `caresim export` writes them as CSV).
+/* cli/report.c — `caresim report RESULTS.h5 [--scenario NAME] [--html OUT.html]`: prints
+ * what a results file (docs/results.md) holds — its provenance, then per scenario the
+ * tables a reader wants on a terminal (today the summary: n, mean and 95% CI per outcome)
+ * as aligned text, and the list of the scenario's tables with their numbers of rows (time
+ * series, groups and ledger are too long to print: `caresim export` writes them as CSV).
  *
  * Reads the results file through output/; writes only stdout (the report) and stderr
  * (problems). Every kind of table is one entry of report_tables[] below, so comparisons
- * and PSA tables are added there without touching the rest.
+ * and PSA tables are added there without touching the rest. With --html the same contents,
+ * figures and mechanisms go to one web page instead (cli/report_html.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -112,6 +113,11 @@ static void fmt_number(double x, char *buf, size_t size)
         snprintf(buf, size, "%.*f", decimals < 0 ? 0 : decimals, x);
     } else
         snprintf(buf, size, "%.4g", x);
+}
+
+void cli_report_number(double x, char *buf, size_t size)
+{
+    fmt_number(x, buf, size);
 }
 
 /* ---- The tables of a scenario ------------------------------------------------------------ */
@@ -430,7 +436,7 @@ static void print_provenance(const struct out_info *info, const char *path, FILE
 static void report_usage(FILE *out)
 {
     fprintf(out,
-            "usage: caresim report RESULTS.h5 [--scenario NAME]\n"
+            "usage: caresim report RESULTS.h5 [--scenario NAME] [--html OUT.html]\n"
             "Prints a results file's provenance (version, commit, command line, seed, times,\n"
             "host, whether the run was partial) and, for every scenario or the one named, the\n"
             "summary of its outcomes: n, mean and 95%% confidence interval for the mean, and\n"
@@ -438,14 +444,23 @@ static void report_usage(FILE *out)
             "with their numbers of rows.\n"
             "\n"
             "  -s, --scenario NAME   report only this scenario\n"
+            "      --html OUT.html   write the report as one self-contained web page instead\n"
+            "                        (no network needed: open it in any browser): the\n"
+            "                        provenance; per scenario its settings and summary; every\n"
+            "                        comparison with its mechanism (caresim explain), ICER and\n"
+            "                        net monetary benefit; the PSA and sweep results; and the\n"
+            "                        figures of caresim plot inlined as SVG (without gnuplot\n"
+            "                        the page has the tables and says the figures are missing)\n"
             "\n"
             "Exit status: 0 done; 2 bad command line or no such scenario; 1 the file cannot\n"
-            "be read (missing, not HDF5, damaged, not a caresim results file).\n");
+            "be read (missing, not HDF5, damaged, not a caresim results file) or OUT.html\n"
+            "cannot be written.\n");
 }
 
 /* Parses the command line. Returns CLI_EXIT_OK to go on, -1 after --help, or
  * CLI_EXIT_USAGE. */
-static int parse_args(int argc, char **argv, const char **path, const char **scenario)
+static int parse_args(int argc, char **argv, const char **path, const char **scenario,
+                      const char **html)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -460,6 +475,16 @@ static int parse_args(int argc, char **argv, const char **path, const char **sce
                 return CLI_EXIT_USAGE;
             }
             *scenario = argv[++i];
+        } else if (strncmp(a, "--html=", 7) == 0 || strcmp(a, "--html") == 0) {
+            if (a[6] == '\0' && i + 1 >= argc) {
+                fprintf(stderr, "caresim report: %s needs a value\n", a);
+                return CLI_EXIT_USAGE;
+            }
+            *html = a[6] == '=' ? a + 7 : argv[++i];
+            if (!**html) {
+                fprintf(stderr, "caresim report: --html needs a file name\n");
+                return CLI_EXIT_USAGE;
+            }
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "caresim report: unknown option '%s'\n", a);
             return CLI_EXIT_USAGE;
@@ -480,8 +505,8 @@ static int parse_args(int argc, char **argv, const char **path, const char **sce
 
 int cli_report(int argc, char **argv)
 {
-    const char *path = NULL, *only = NULL;
-    int prc = parse_args(argc, argv, &path, &only);
+    const char *path = NULL, *only = NULL, *html = NULL;
+    int prc = parse_args(argc, argv, &path, &only, &html);
     if (prc != CLI_EXIT_OK) {
         if (prc == CLI_EXIT_USAGE)
             fprintf(stderr, "(caresim report --help shows the options)\n");
@@ -516,6 +541,17 @@ int cli_report(int argc, char **argv)
             rc = CLI_EXIT_USAGE;
             goto out;
         }
+    }
+
+    if (html) {
+        if (cli_report_html(&res, path, only, html, &e) != 0) {
+            fprintf(stderr, "caresim report: %s\n", sim_err_format(&e, buf, sizeof buf));
+            goto out;
+        }
+        printf("wrote %s\n", html);
+        fflush(stdout);
+        rc = CLI_EXIT_OK;
+        goto out;
     }
 
     print_provenance(res.info, path, stdout);

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything caresim needs to build, test and run on Debian 12 (as root):
 # compiler with OpenMP, GSL, libconfig, HDF5 (library + command-line tools), gnuplot
-# without X, cmocka. Idempotent: when every package is present it installs nothing.
+# without X, cmocka, and Chromium (tests load `caresim report --html` pages in it,
+# headless). Idempotent: when every package is present it installs nothing.
 # Pass --mpi to add Open MPI for the optional `make mpi` build.
 set -euo pipefail
 
 packages=(gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools
-          gnuplot-nox libcmocka-dev libgomp1)
+          gnuplot-nox libcmocka-dev libgomp1 chromium)
 if [ "${1:-}" = "--mpi" ]; then
     packages+=(libopenmpi-dev openmpi-bin)
 fi
