@@ -21,9 +21,13 @@
  *                              outcomes against the first key with a 95% CI band, one
  *                              line per value of the second
  *
+ *   psa_ce_plane, psa_ceac,    `caresim psa`: the CE plane of the draws, the acceptability
+ *   psa_evpi                   curves, EVPI and EVPPI against willingness to pay
+ *
  * A figure whose table is absent (timeseries and by_group come with newer files) is skipped
  * with a note on stderr. Every kind of figure is one entry of plot_figures[] below; the
- * probabilistic sensitivity analysis has a hook there that draws nothing yet.
+ * sweep and PSA figures live in cli/plot_sweep.c and cli/plot_psa.c, and the helpers all
+ * figure modules share are declared in cli/plot_kit.h.
  *
  * Reads the results file through output/ (and resolves the scenario text stored in it, for
  * the name of its currency); creates DIR (and missing parents) and writes the
@@ -45,6 +49,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/plot_kit.h"
 #include "models/outcomes.h"
 #include "models/params.h"
 #include "models/series.h"
@@ -52,9 +57,6 @@
 #include "sim/config.h"
 #include "sim/err.h"
 
-/* A figure function's result when the data it needs are not in the file (besides 0 for
- * "scripts written" and a negative SIM_E* code). */
-#define PLOT_ABSENT 1
 
 /* From this many replications the time-series band is the 10th to 90th percentile; with
  * fewer it is the lowest to highest value. */
@@ -66,26 +68,11 @@
 /* Deprivation quintiles (models/series.h: 1 least .. 5 most deprived). */
 #define PLOT_QUINTILES 5
 
-enum plot_format { PLOT_PNG, PLOT_SVG };
-
 static const char *const format_ext[] = {[PLOT_PNG] = "png", [PLOT_SVG] = "svg"};
 
-/* What every figure function is given. */
-struct plot_ctx {
-    struct out_file *file;   /* the results file */
-    const char *path;        /* its path as given, for messages and the scripts' comments */
-    const char *dir;         /* output directory */
-    enum plot_format format; /* image format */
-    char **scenarios;        /* the scenarios to plot, in file order */
-    size_t n_scenarios;      /* their number */
-    const char *only;        /* --scenario NAME, or NULL for all */
-    char **figures;          /* names of the figures whose scripts were written (malloc'ed) */
-    size_t n_figures, cap_figures;
-    struct sim_err *err;     /* filled on failure */
-};
 
 /* Remembers that <name>.gp was written, for gnuplot to run it. */
-static int add_figure(struct plot_ctx *ctx, const char *name)
+int plot_add_figure(struct plot_ctx *ctx, const char *name)
 {
     if (ctx->n_figures == ctx->cap_figures) {
         size_t cap = ctx->cap_figures ? 2 * ctx->cap_figures : 8;
@@ -112,7 +99,7 @@ static int safe_file_stem(const char *name)
 
 /* A number of a data file: 9 significant digits (plenty for a plot; the results file has
  * the exact values); NaN, and infinities, as NaN, which the scripts treat as missing. */
-static void dat_number(FILE *fp, double x)
+void plot_dat_number(FILE *fp, double x)
 {
     if (isfinite(x))
         fprintf(fp, " %.9g", x + 0.0); /* + 0.0: no "-0" */
@@ -122,7 +109,7 @@ static void dat_number(FILE *fp, double x)
 
 /* A word of a data file: as is when it has no blank, quote or '#', else in double quotes
  * (gnuplot reads a quoted field as one) with inner double quotes turned into single ones. */
-static void dat_word(FILE *fp, const char *s)
+void plot_dat_word(FILE *fp, const char *s)
 {
     if (*s && !s[strcspn(s, " \t\r\n\"#")]) {
         fputs(s, fp);
@@ -136,7 +123,7 @@ static void dat_word(FILE *fp, const char *s)
 
 /* A gnuplot string constant: double-quoted, so "\n" breaks a title's line; backslashes
  * and double quotes in s are escaped. */
-static void gp_string(FILE *fp, const char *s)
+void plot_gp_string(FILE *fp, const char *s)
 {
     fputc('"', fp);
     for (; *s; s++) {
@@ -152,7 +139,7 @@ static void gp_string(FILE *fp, const char *s)
 
 /* The opening of every script: what it draws, how to redraw it, the terminal and the
  * output file. width and height are in pixels. */
-static void gp_preamble(FILE *fp, const struct plot_ctx *ctx, const char *figure,
+void plot_gp_preamble(FILE *fp, const struct plot_ctx *ctx, const char *figure,
                         const char *what, int width, int height)
 {
     const char *ext = format_ext[ctx->format];
@@ -183,7 +170,7 @@ static void gp_preamble(FILE *fp, const struct plot_ctx *ctx, const char *figure
     fprintf(fp, "set output ");
     char out[1100];
     snprintf(out, sizeof out, "%s.%s", figure, ext);
-    gp_string(fp, out);
+    plot_gp_string(fp, out);
     fprintf(fp, "\n# A value the run could not give (a month without bookings...) is NaN in the\n"
                 "# data: left out, not drawn as 0.\n"
                 "set datafile missing \"NaN\"\n\n");
@@ -191,7 +178,7 @@ static void gp_preamble(FILE *fp, const struct plot_ctx *ctx, const char *figure
 
 /* Writes the data file DIR/<figure>.dat and the script DIR/<figure>.gp through the two
  * callbacks, each given the open stream and arg, and registers the figure. */
-static int write_figure(struct plot_ctx *ctx, const char *figure,
+int plot_write_figure(struct plot_ctx *ctx, const char *figure,
                         void (*data)(FILE *fp, const struct plot_ctx *ctx, const void *arg),
                         void (*script)(FILE *fp, const struct plot_ctx *ctx, const char *figure,
                                        const void *arg),
@@ -215,11 +202,11 @@ static int write_figure(struct plot_ctx *ctx, const char *figure,
         rc = cli_outfile_commit(&pf, ctx->err);
     }
     cli_outfile_fini(&pf);
-    return rc != 0 ? rc : add_figure(ctx, figure);
+    return rc != 0 ? rc : plot_add_figure(ctx, figure);
 }
 
 /* Index of column `name` in t, or -1. */
-static long table_column(const struct out_table *t, const char *name)
+long plot_table_column(const struct out_table *t, const char *name)
 {
     for (size_t c = 0; c < t->n_cols; c++)
         if (strcmp(t->cols[c].name, name) == 0)
@@ -238,7 +225,7 @@ static int find_columns(const struct plot_ctx *ctx, const struct out_table *t,
         struct outc_info ci;
         if (info(cols[i], &ci, ctx->err) != 0)
             return SIM_EINVAL;
-        long c = table_column(t, ci.name);
+        long c = plot_table_column(t, ci.name);
         if (c < 0)
             return sim_err_set(ctx->err, SIM_EINVAL, "%s: %s has no column %s", ctx->path,
                                dataset, ci.name);
@@ -445,10 +432,10 @@ static void ts_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
     fputs(" replications\n", fp);
     for (size_t m = 0; m < d->months; m++) {
         fprintf(fp, "%zu", m + 1);
-        dat_number(fp, d->year[m]);
+        plot_dat_number(fp, d->year[m]);
         for (size_t s = 0; s < TS_SERIES * 3; s++)
-            dat_number(fp, d->stats[m * TS_SERIES * 3 + s]);
-        dat_number(fp, d->n[m]);
+            plot_dat_number(fp, d->stats[m * TS_SERIES * 3 + s]);
+        plot_dat_number(fp, d->n[m]);
         fputc('\n', fp);
     }
 }
@@ -459,7 +446,7 @@ static void ts_write_script(FILE *fp, const struct plot_ctx *ctx, const char *fi
     const struct ts_data *d = arg;
     char what[1200], title[1400];
     snprintf(what, sizeof what, "monthly bed occupancy and waits of scenario %s", d->scenario);
-    gp_preamble(fp, ctx, figure, what, 1000, 700);
+    plot_gp_preamble(fp, ctx, figure, what, 1000, 700);
     const char *band = d->percentiles ? "10th to 90th percentile" : "lowest to highest value";
     fprintf(fp,
             "# Data: %s.dat, one row per month of the recording window, summarised over the\n"
@@ -475,7 +462,7 @@ static void ts_write_script(FILE *fp, const struct plot_ctx *ctx, const char *fi
              "Scenario %s: monthly bed occupancy and waits\nmean of %zu replication%s, band: %s",
              d->scenario, d->replications, d->replications == 1 ? "" : "s", band);
     fputs("set multiplot layout 2,1 title ", fp);
-    gp_string(fp, title);
+    plot_gp_string(fp, title);
     fputs("\n"
           "set grid\n"
           "set key top left\n"
@@ -519,7 +506,7 @@ static int fig_timeseries(struct plot_ctx *ctx, const char *scenario)
     struct ts_data d = {.scenario = scenario};
     rc = ts_summarise(ctx, t, dataset, &d);
     if (rc == 0)
-        rc = write_figure(ctx, figure, ts_write_data, ts_write_script, &d);
+        rc = plot_write_figure(ctx, figure, ts_write_data, ts_write_script, &d);
     ts_data_fini(&d);
     out_table_destroy(t);
     return rc;
@@ -563,7 +550,7 @@ static double summary_mean(const struct out_summary *s, int col)
 /* The currency of a scenario (economics.currency of the resolved scenario stored in the
  * file) into buf; buf is left alone when the stored text cannot be resolved (a file of
  * another version, say). */
-static void scenario_currency(const struct plot_ctx *ctx, const char *scenario, char *buf,
+void plot_scenario_currency(const struct plot_ctx *ctx, const char *scenario, char *buf,
                               size_t size)
 {
     char *text = NULL;
@@ -593,9 +580,9 @@ static void costs_write_data(FILE *fp, const struct plot_ctx *ctx, const void *a
     }
     fputs(" cost_total person_years\n", fp);
     for (size_t i = 0; i < d->n; i++) {
-        dat_word(fp, d->names[i]);
+        plot_dat_word(fp, d->names[i]);
         for (size_t k = 0; k < COST_SECTORS + 2; k++)
-            dat_number(fp, d->per_py[i][k]);
+            plot_dat_number(fp, d->per_py[i][k]);
         fputc('\n', fp);
     }
 }
@@ -605,7 +592,7 @@ static void costs_write_script(FILE *fp, const struct plot_ctx *ctx, const char 
 {
     const struct costs_data *d = arg;
     int width = 900 + 90 * (int)(d->n > 6 ? d->n - 6 : 0);
-    gp_preamble(fp, ctx, figure, "cost per person-year by sector, per scenario", width, 600);
+    plot_gp_preamble(fp, ctx, figure, "cost per person-year by sector, per scenario", width, 600);
     fprintf(fp,
             "# Data: %s.dat, one row per scenario: 1 scenario, 2-%zu the sectors' costs\n"
             "# per person-year (%s; the mean over replications of each sector's cost in the\n"
@@ -618,7 +605,7 @@ static void costs_write_script(FILE *fp, const struct plot_ctx *ctx, const char 
     fputs("set title \"Cost per person-year by sector (mean over replications)\"\n"
           "set ylabel ",
           fp);
-    gp_string(fp, ylabel);
+    plot_gp_string(fp, ylabel);
     fputs("\nset yrange [0:*]\n"
           "set grid ytics\n"
           "# The legend lists the sectors top to bottom as they are stacked.\n"
@@ -640,7 +627,7 @@ static void costs_write_script(FILE *fp, const struct plot_ctx *ctx, const char 
     for (size_t k = 0; k < COST_SECTORS; k++) {
         fprintf(fp, "%sdata using %zu%s title ", k ? ", \\\n     " : "", k + 2,
                 k == 0 ? ":xtic(1)" : "");
-        gp_string(fp, cost_sectors[k].label);
+        plot_gp_string(fp, cost_sectors[k].label);
     }
     /* The total above each bar (x of a histogram's bars: 0, 1, 2 ...). */
     fprintf(fp, ", \\\n     data using 0:%zu:(sprintf(\"%%.0f\", $%zu)) with labels offset 0,0.8 "
@@ -687,10 +674,10 @@ static int fig_costs(struct plot_ctx *ctx, const char *unused)
     }
     if (rc == 0) {
         /* The summary's unit of costs is "currency"; name it. */
-        scenario_currency(ctx, names[0], d.unit, sizeof d.unit);
+        plot_scenario_currency(ctx, names[0], d.unit, sizeof d.unit);
         if (!d.unit[0])
             snprintf(d.unit, sizeof d.unit, "currency");
-        rc = write_figure(ctx, "costs_by_sector", costs_write_data, costs_write_script, &d);
+        rc = plot_write_figure(ctx, "costs_by_sector", costs_write_data, costs_write_script, &d);
     }
     free(d.per_py);
     free(names);
@@ -735,15 +722,15 @@ static void cmp_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg
           "mean_difference unit\n",
           fp);
     for (size_t i = 0; i < d->n; i++) {
-        dat_word(fp, d->outcome[i]);
-        dat_number(fp, 100 * d->v[i][F_REL]);
-        dat_number(fp, d->v[i][F_COUNT]);
-        dat_number(fp, d->v[i][F_COUNT + 1]);
-        dat_number(fp, d->v[i][F_BASE]);
-        dat_number(fp, d->v[i][F_ALT]);
-        dat_number(fp, d->v[i][F_DIFF]);
+        plot_dat_word(fp, d->outcome[i]);
+        plot_dat_number(fp, 100 * d->v[i][F_REL]);
+        plot_dat_number(fp, d->v[i][F_COUNT]);
+        plot_dat_number(fp, d->v[i][F_COUNT + 1]);
+        plot_dat_number(fp, d->v[i][F_BASE]);
+        plot_dat_number(fp, d->v[i][F_ALT]);
+        plot_dat_number(fp, d->v[i][F_DIFF]);
         fputc(' ', fp);
-        dat_word(fp, d->unit[i][0] ? d->unit[i] : "-");
+        plot_dat_word(fp, d->unit[i][0] ? d->unit[i] : "-");
         fputc('\n', fp);
     }
 }
@@ -755,7 +742,7 @@ static void cmp_write_script(FILE *fp, const struct plot_ctx *ctx, const char *f
     char what[2400], title[3000];
     snprintf(what, sizeof what, "relative change of the main outcomes, %s vs %s", d->alt,
              d->base);
-    gp_preamble(fp, ctx, figure, what, 900, 140 + 28 * (int)d->n);
+    plot_gp_preamble(fp, ctx, figure, what, 900, 140 + 28 * (int)d->n);
     fprintf(fp,
             "# Data: %s.dat, one row per outcome (from /comparisons/%s/differences):\n"
             "# 1 outcome, 2 relative change (alt - base) / base in %%, 3-4 its 95%% CI in %%\n"
@@ -774,7 +761,7 @@ static void cmp_write_script(FILE *fp, const struct plot_ctx *ctx, const char *f
                  "\nnet monetary benefit %.0f %s, 95%% CI [%.0f, %.0f]", d->nmb[0],
                  d->currency ? d->currency : "", d->nmb[1], d->nmb[2]);
     fputs("set title ", fp);
-    gp_string(fp, title);
+    plot_gp_string(fp, title);
     fprintf(fp,
             "\nset xlabel \"change relative to the base (%%)\"\n"
             "set grid xtics\n"
@@ -806,7 +793,7 @@ static void cmp_write_script(FILE *fp, const struct plot_ctx *ctx, const char *f
 }
 
 /* Reads a text attribute of the comparison group, NULL when absent. */
-static char *group_text(const struct plot_ctx *ctx, const char *group, const char *name)
+char *plot_group_text(const struct plot_ctx *ctx, const char *group, const char *name)
 {
     char *v = NULL;
     if (out_file_read_attr_text(ctx->file, group, name, &v, NULL) != 0)
@@ -814,7 +801,7 @@ static char *group_text(const struct plot_ctx *ctx, const char *group, const cha
     return v;
 }
 
-static double group_number(const struct plot_ctx *ctx, const char *group, const char *name)
+double plot_group_number(const struct plot_ctx *ctx, const char *group, const char *name)
 {
     double v;
     return out_file_read_attr_number(ctx->file, group, name, &v, NULL) == 0 ? v : NAN;
@@ -867,8 +854,8 @@ static int fig_one_comparison(struct plot_ctx *ctx, const char *name)
     snprintf(dataset, sizeof dataset, "%s/differences", group);
     snprintf(figure, sizeof figure, "comparison_%s", name);
     struct cmp_data d = {.group = name};
-    d.base = group_text(ctx, group, "base");
-    d.alt = group_text(ctx, group, "alt");
+    d.base = plot_group_text(ctx, group, "base");
+    d.alt = plot_group_text(ctx, group, "alt");
     /* --scenario: only the comparisons the scenario takes part in. */
     if (ctx->only && !((d.base && strcmp(d.base, ctx->only) == 0) ||
                        (d.alt && strcmp(d.alt, ctx->only) == 0))) {
@@ -892,12 +879,12 @@ static int fig_one_comparison(struct plot_ctx *ctx, const char *name)
             rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
     }
     if (rc == 0) {
-        d.replications = group_number(ctx, group, "replications");
-        d.nmb[0] = group_number(ctx, group, "nmb_mean");
-        d.nmb[1] = group_number(ctx, group, "nmb_ci_low");
-        d.nmb[2] = group_number(ctx, group, "nmb_ci_high");
-        d.currency = group_text(ctx, group, "currency");
-        rc = write_figure(ctx, figure, cmp_write_data, cmp_write_script, &d);
+        d.replications = plot_group_number(ctx, group, "replications");
+        d.nmb[0] = plot_group_number(ctx, group, "nmb_mean");
+        d.nmb[1] = plot_group_number(ctx, group, "nmb_ci_low");
+        d.nmb[2] = plot_group_number(ctx, group, "nmb_ci_high");
+        d.currency = plot_group_text(ctx, group, "currency");
+        rc = plot_write_figure(ctx, figure, cmp_write_data, cmp_write_script, &d);
     }
     out_outcome_table_destroy(t);
     free(d.base);
@@ -947,11 +934,11 @@ static void equity_write_data(FILE *fp, const struct plot_ctx *ctx, const void *
     for (int q = 0; q < PLOT_QUINTILES; q++) {
         double ly = d->life_years[q];
         fprintf(fp, "%d", q + 1);
-        dat_number(fp, ly);
-        dat_number(fp, d->gp_visits[q]);
-        dat_number(fp, d->qalys[q]);
-        dat_number(fp, ly > 0 ? d->gp_visits[q] / ly : NAN);
-        dat_number(fp, ly > 0 ? d->qalys[q] / ly : NAN);
+        plot_dat_number(fp, ly);
+        plot_dat_number(fp, d->gp_visits[q]);
+        plot_dat_number(fp, d->qalys[q]);
+        plot_dat_number(fp, ly > 0 ? d->gp_visits[q] / ly : NAN);
+        plot_dat_number(fp, ly > 0 ? d->qalys[q] / ly : NAN);
         fputc('\n', fp);
     }
 }
@@ -963,7 +950,7 @@ static void equity_write_script(FILE *fp, const struct plot_ctx *ctx, const char
     char what[1200], title[1400];
     snprintf(what, sizeof what, "GP visits and QALYs per life-year by deprivation quintile, "
                                 "scenario %s", d->scenario);
-    gp_preamble(fp, ctx, figure, what, 1000, 450);
+    plot_gp_preamble(fp, ctx, figure, what, 1000, 450);
     fprintf(fp,
             "# Data: %s.dat, one row per deprivation quintile (1 least, 5 most deprived),\n"
             "# all ages together: 1 quintile, 2 life-years lived in the recording window,\n"
@@ -977,7 +964,7 @@ static void equity_write_script(FILE *fp, const struct plot_ctx *ctx, const char
                                   "(%zu replication%s)",
              d->scenario, d->replications, d->replications == 1 ? "" : "s");
     fputs("set multiplot layout 1,2 title ", fp);
-    gp_string(fp, title);
+    plot_gp_string(fp, title);
     fputs("\n"
           "set style fill solid 0.7 border -1\n"
           "set boxwidth 0.6\n"
@@ -1053,636 +1040,16 @@ static int fig_equity(struct plot_ctx *ctx, const char *scenario)
         d.gp_visits[q] /= (double)d.replications;
         d.qalys[q] /= (double)d.replications;
     }
-    rc = write_figure(ctx, figure, equity_write_data, equity_write_script, &d);
+    rc = plot_write_figure(ctx, figure, equity_write_data, equity_write_script, &d);
 out:
     free(reps);
     out_table_destroy(t);
     return rc;
 }
 
-/* ---- sweep_tornado_<outcome>, sweep_lines (/sweep, `caresim sweep`) ----------------------- */
-
-/* The outcomes of the tornado figures of a one-way sweep, and the panels of the line plot of
- * a grid (models/outcomes.h). */
-static const int sweep_tornado_outcomes[] = {OUTC_COST_TOTAL_DISC, OUTC_QALYS_DISC};
-static const int sweep_line_outcomes[] = {
-    OUTC_COST_TOTAL_DISC, OUTC_QALYS_DISC,    OUTC_EMERGENCY_ADMISSIONS,
-    OUTC_GP_VISITS,       OUTC_BED_OCCUPANCY, OUTC_MEAN_WAIT_GP,
-};
-#define SWEEP_TORNADOS (sizeof sweep_tornado_outcomes / sizeof *sweep_tornado_outcomes)
-#define SWEEP_LINES (sizeof sweep_line_outcomes / sizeof *sweep_line_outcomes)
-
-/* Fields of /sweep/tornado used here (docs/results.md, "/sweep"). */
-enum { TF_KEY, TF_LO, TF_HI, TF_AT_LO, TF_AT_HI, TF_BASE, TF_SWING, TF_COUNT };
-static const char *const tornado_fields[TF_COUNT] = {
-    "varied", "low_value", "high_value", "at_low", "at_high", "at_base", "swing"};
-
-/* An outcome's unit for an axis: "currency" named by the scenario's currency. */
-static void sweep_unit(char *buf, size_t size, const char *unit, const char *currency)
-{
-    snprintf(buf, size, "%s", strcmp(unit, "currency") == 0 && currency[0] ? currency : unit);
-}
-
-/* One tornado figure: the rows of one outcome, largest swing first. */
-struct sweep_tornado {
-    const char *scenario;     /* the scenario swept */
-    char name[OUTC_NAME_MAX]; /* the outcome */
-    char unit[64];            /* its unit (the currency named) */
-    double reps;              /* replications per point (NaN when unknown) */
-    size_t n;                 /* rows */
-    const char **key;         /* n key paths */
-    double (*v)[TF_COUNT];    /* n rows of the fields */
-};
-
-static void tornado_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
-{
-    (void)ctx;
-    const struct sweep_tornado *d = arg;
-    fputs("# key low_value high_value at_low at_high at_base swing\n", fp);
-    for (size_t i = 0; i < d->n; i++) {
-        dat_word(fp, d->key[i]);
-        for (int f = TF_LO; f < TF_COUNT; f++)
-            dat_number(fp, d->v[i][f]);
-        fputc('\n', fp);
-    }
-}
-
-static void tornado_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
-                                 const void *arg)
-{
-    const struct sweep_tornado *d = arg;
-    char what[1200], title[1600], xlabel[200];
-    snprintf(what, sizeof what, "tornado diagram of %s, one-way sweep of scenario %s", d->name,
-             d->scenario);
-    gp_preamble(fp, ctx, figure, what, 1000, 160 + 34 * (int)d->n);
-    fprintf(fp,
-            "# Data: %s.dat, one row per varied key, largest swing first (from /sweep/tornado):\n"
-            "# 1 key, 2-3 its low and high value (unit of the key), 4-5 the mean of %s\n"
-            "# (%s) over replications with the key at its low and at its high value and the\n"
-            "# other keys at the scenario's values, 6 the mean at the base point, 7 the swing\n"
-            "# |5 - 4|.\n"
-            "data = \"%s.dat\"\n"
-            "base = %.9g\n\n",
-            figure, d->name, d->unit, figure, d->v[0][TF_BASE]);
-    double base = d->v[0][TF_BASE];
-    int len = snprintf(title, sizeof title, "One-way sensitivity of %s (scenario %s)", d->name,
-                       d->scenario);
-    if (len >= 0 && (size_t)len < sizeof title)
-        len += snprintf(title + len, sizeof title - (size_t)len,
-                        fabs(base) >= 1e6 ? "\nbase %.0f %s" : "\nbase %.6g %s", base, d->unit);
-    if (!isnan(d->reps) && len >= 0 && (size_t)len < sizeof title)
-        snprintf(title + len, sizeof title - (size_t)len, ", %.0f replication%s per point",
-                 d->reps, d->reps == 1 ? "" : "s");
-    snprintf(xlabel, sizeof xlabel, "%s (%s)", d->name, d->unit);
-    fputs("set title ", fp);
-    gp_string(fp, title);
-    fputs("\nset xlabel ", fp);
-    gp_string(fp, xlabel);
-    fprintf(fp,
-            "\nset grid xtics\n"
-            "set key below\n"
-            "set rmargin 6  # room for the last tick label\n"
-            "# Row i of the data is drawn at y = i, the first (largest swing) at the top.\n"
-            "set yrange [%zu.6:-0.6]\n"
-            "set ytics scale 0\n"
-            "set style fill solid 0.75 border -1\n"
-            "# The line at the base point's value.\n"
-            "set arrow from first base, graph 0 to first base, graph 1 nohead lc rgb \"black\" "
-            "lw 1.5\n\n"
-            "# Each row: a bar from the base to the outcome at the key's low value (upper half)\n"
-            "# and one to the outcome at its high value (lower half); the label gives the\n"
-            "# key's range (boxxyerror: x y xlow xhigh ylow yhigh).\n"
-            "plot data using (base):0:($4 < base ? $4 : base):($4 < base ? base : $4):"
-            "($0 - 0.38):($0):ytic(sprintf(\"%%s  [%%g, %%g]\", strcol(1), $2, $3)) \\\n"
-            "          with boxxyerror lc rgb \"#4c72b0\" title \"the key at its low value\", \\\n"
-            "     data using (base):0:($5 < base ? $5 : base):($5 < base ? base : $5):"
-            "($0):($0 + 0.38) \\\n"
-            "          with boxxyerror lc rgb \"#dd8452\" title \"the key at its high value\"\n",
-            d->n - 1);
-}
-
-/* The tornado figures of a one-way sweep. */
-static int sweep_tornados(struct plot_ctx *ctx, const char *scenario, char **keys, size_t nkeys,
-                          double reps, const char *currency)
-{
-    struct out_outcome_table *t = NULL;
-    int rc = out_file_read_outcome_table(ctx->file, "/sweep/tornado", &t, ctx->err);
-    if (rc != 0)
-        return rc;
-    size_t at[TF_COUNT];
-    for (int f = 0; f < TF_COUNT && rc == 0; f++) {
-        size_t k = 0;
-        while (k < t->n_fields && strcmp(t->fields[k].name, tornado_fields[f]) != 0)
-            k++;
-        if (k == t->n_fields)
-            rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep/tornado has no field %s",
-                             ctx->path, tornado_fields[f]);
-        at[f] = k;
-    }
-    struct sweep_tornado d = {.scenario = scenario, .reps = reps};
-    d.key = calloc(t->n_rows + 1, sizeof *d.key);
-    d.v = calloc(t->n_rows + 1, sizeof *d.v);
-    if (rc == 0 && (!d.key || !d.v))
-        rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
-    int drawn = 0;
-    for (size_t o = 0; o < SWEEP_TORNADOS && rc == 0; o++) {
-        struct outc_info info;
-        if ((rc = outc_column_info(sweep_tornado_outcomes[o], &info, ctx->err)) != 0)
-            break;
-        snprintf(d.name, sizeof d.name, "%s", info.name);
-        sweep_unit(d.unit, sizeof d.unit, info.unit, currency);
-        d.n = 0;
-        for (size_t r = 0; r < t->n_rows; r++) {
-            if (strcmp(t->outcomes[r], info.name) != 0)
-                continue;
-            for (int f = 0; f < TF_COUNT; f++)
-                d.v[d.n][f] = t->values[r * t->n_fields + at[f]];
-            double k = d.v[d.n][TF_KEY];
-            if (!(k >= 0 && k < (double)nkeys && k == floor(k))) {
-                rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep/tornado, row %zu: key %g is "
-                                 "not one of the %zu keys", ctx->path, r, k, nkeys);
-                break;
-            }
-            d.key[d.n++] = keys[(size_t)k];
-        }
-        if (rc == 0 && d.n > 0) {
-            char figure[200];
-            snprintf(figure, sizeof figure, "sweep_tornado_%s", info.name);
-            rc = write_figure(ctx, figure, tornado_write_data, tornado_write_script, &d);
-            drawn += rc == 0;
-        }
-    }
-    free(d.key);
-    free(d.v);
-    out_outcome_table_destroy(t);
-    return rc != 0 ? rc : drawn ? 0 : PLOT_ABSENT;
-}
-
-/* The line plot of a grid over one or two keys. */
-struct sweep_lines {
-    const char *scenario;        /* the scenario swept */
-    const char *key1, *key2;     /* the keys (key2 NULL for one) */
-    char unit1[64];              /* unit of key1 */
-    double reps;                 /* replications per point (NaN when unknown) */
-    size_t n;                    /* points */
-    size_t ngroups;              /* lines: values of key2 (1 for one key) */
-    double *group;               /* ngroups values of key2, in order of first appearance */
-    size_t *order;               /* points by line, in point order within a line */
-    size_t *start;               /* order[start[g] .. start[g + 1]) are line g's */
-    double *x, *y2;              /* per point: the value of key1 and of key2 (NaN) */
-    double *stats;               /* n x SWEEP_LINES x 3: mean, low, high of the 95% CI */
-    char names[SWEEP_LINES][OUTC_NAME_MAX];
-    char units[SWEEP_LINES][64];
-};
-
-static void lines_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
-{
-    (void)ctx;
-    const struct sweep_lines *d = arg;
-    fputs("# ", fp);
-    dat_word(fp, d->key1);
-    fputc(' ', fp);
-    dat_word(fp, d->key2 ? d->key2 : "none");
-    for (size_t o = 0; o < SWEEP_LINES; o++)
-        fprintf(fp, " %s_mean %s_low %s_high", d->names[o], d->names[o], d->names[o]);
-    fputc('\n', fp);
-    for (size_t g = 0; g < d->ngroups; g++) {
-        if (g > 0)
-            fputs("\n\n", fp); /* a new data block: gnuplot's `index` */
-        for (size_t i = d->start[g]; i < d->start[g + 1]; i++) {
-            size_t p = d->order[i];
-            dat_number(fp, d->x[p]);
-            dat_number(fp, d->y2[p]);
-            for (size_t k = 0; k < SWEEP_LINES * 3; k++)
-                dat_number(fp, d->stats[p * SWEEP_LINES * 3 + k]);
-            fputc('\n', fp);
-        }
-    }
-}
-
-static void lines_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
-                               const void *arg)
-{
-    const struct sweep_lines *d = arg;
-    char what[1200], title[1600], xlabel[300];
-    snprintf(what, sizeof what, "the main outcomes over the grid of a sweep of scenario %s",
-             d->scenario);
-    gp_preamble(fp, ctx, figure, what, 1100, 1050);
-    fprintf(fp,
-            "# Data: %s.dat, one row per point of the grid (from /sweep/points, outcomes and\n"
-            "# ci_halfwidth): 1 the value of %s, 2 the value of %s (NaN with one key), then\n"
-            "# for each outcome its mean over replications and the ends of the 95%% CI of the\n"
-            "# mean (mean -/+ half-width). With two keys, one data block (gnuplot `index`) per\n"
-            "# value of the second key, separated by two blank lines.\n"
-            "data = \"%s.dat\"\n"
-            "# The lines: values of the second key.\n"
-            "lines = %zu\n"
-            "values = \"",
-            figure, d->key1, d->key2 ? d->key2 : "(none)", figure, d->ngroups);
-    for (size_t g = 0; g < d->ngroups; g++)
-        fprintf(fp, "%s%.6g", g ? " " : "", d->group[g]);
-    fputs("\"\n\n", fp);
-    int len = snprintf(title, sizeof title, "Sweep of scenario %s over %s", d->scenario,
-                       d->key1);
-    if (d->key2 && len >= 0 && (size_t)len < sizeof title)
-        len += snprintf(title + len, sizeof title - (size_t)len, " and %s", d->key2);
-    if (!isnan(d->reps) && len >= 0 && (size_t)len < sizeof title)
-        snprintf(title + len, sizeof title - (size_t)len,
-                 "\nmeans of %.0f replication%s per point (common random numbers), band: 95%% CI",
-                 d->reps, d->reps == 1 ? "" : "s");
-    snprintf(xlabel, sizeof xlabel, d->unit1[0] ? "%s (%s)" : "%s", d->key1, d->unit1);
-    fputs("set multiplot layout 3,2 title ", fp);
-    gp_string(fp, title);
-    fputs("\nset grid\nset xlabel ", fp);
-    gp_string(fp, xlabel);
-    fputs("\n# Bands first, half transparent, then the means on top.\n"
-          "set style fill transparent solid 0.2 noborder\n",
-          fp);
-    for (size_t o = 0; o < SWEEP_LINES; o++) {
-        char panel[200];
-        snprintf(panel, sizeof panel, d->units[o][0] ? "%s (%s)" : "%s", d->names[o],
-                 d->units[o]);
-        fprintf(fp, "\n# %s: columns %zu (mean), %zu-%zu (95%% CI).\nset title ", d->names[o],
-                3 + 3 * o, 4 + 3 * o, 5 + 3 * o);
-        gp_string(fp, panel);
-        fputc('\n', fp);
-        if (o == 0)
-            fputs("set key top left\n", fp);
-        else if (o == 1)
-            fputs("unset key  # the first panel's legend holds for all\n", fp);
-        fprintf(fp,
-                "plot for [i=0:lines-1] data index i using 1:%zu:%zu with filledcurves "
-                "lc (i+1) notitle, \\\n"
-                "     for [i=0:lines-1] data index i using 1:%zu with linespoints pt 7 ps 0.6 "
-                "lw 2 lc (i+1) \\\n"
-                "         title (lines > 1 ? sprintf(",
-                4 + 3 * o, 5 + 3 * o, 3 + 3 * o);
-        char fmt[300];
-        snprintf(fmt, sizeof fmt, "%s = %%s", d->key2 ? d->key2 : "");
-        gp_string(fp, fmt);
-        fputs(", word(values, i+1)) : \"mean\")\n", fp);
-    }
-    fputs("unset multiplot\n", fp);
-}
-
-static void lines_fini(struct sweep_lines *d)
-{
-    free(d->group);
-    free(d->order);
-    free(d->start);
-    free(d->x);
-    free(d->y2);
-    free(d->stats);
-}
-
-/* The line plot of a grid over one or two keys. */
-static int sweep_lines(struct plot_ctx *ctx, const char *scenario, char **keys, size_t nkeys,
-                       double reps, const char *currency)
-{
-    if (nkeys > 2) {
-        fprintf(stderr, "caresim plot: note: skipping sweep_lines: the grid varies %zu keys; "
-                        "the line plot draws one or two\n", nkeys);
-        return PLOT_ABSENT;
-    }
-    struct out_table *pts = NULL, *mean = NULL, *half = NULL;
-    int rc = out_file_read_table(ctx->file, "/sweep/points", &pts, ctx->err);
-    rc = rc ? rc : out_file_read_table(ctx->file, "/sweep/outcomes", &mean, ctx->err);
-    rc = rc ? rc : out_file_read_table(ctx->file, "/sweep/ci_halfwidth", &half, ctx->err);
-    struct sweep_lines d = {.scenario = scenario, .key1 = keys[0],
-                            .key2 = nkeys > 1 ? keys[1] : NULL, .reps = reps};
-    long c1 = -1, c2 = -1, cm[SWEEP_LINES], ch[SWEEP_LINES];
-    if (rc == 0) {
-        c1 = table_column(pts, keys[0]);
-        c2 = d.key2 ? table_column(pts, d.key2) : -1;
-        if (c1 < 0 || (d.key2 && c2 < 0) || mean->n_rows != pts->n_rows ||
-            half->n_rows != pts->n_rows)
-            rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep/points, outcomes and "
-                             "ci_halfwidth do not match its keys", ctx->path);
-    }
-    for (size_t o = 0; o < SWEEP_LINES && rc == 0; o++) {
-        struct outc_info info;
-        if ((rc = outc_column_info(sweep_line_outcomes[o], &info, ctx->err)) != 0)
-            break;
-        snprintf(d.names[o], sizeof d.names[o], "%s", info.name);
-        sweep_unit(d.units[o], sizeof d.units[o], info.unit, currency);
-        cm[o] = table_column(mean, info.name);
-        ch[o] = table_column(half, info.name);
-        if (cm[o] < 0 || ch[o] < 0)
-            rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep/outcomes has no column %s",
-                             ctx->path, info.name);
-    }
-    if (rc == 0 && pts->n_rows == 0) {
-        fprintf(stderr, "caresim plot: note: skipping sweep_lines: /sweep/points has no rows\n");
-        rc = PLOT_ABSENT;
-    }
-    if (rc == 0) {
-        d.n = pts->n_rows;
-        sweep_unit(d.unit1, sizeof d.unit1, pts->cols[c1].unit ? pts->cols[c1].unit : "",
-                   currency);
-        d.group = malloc(d.n * sizeof *d.group);
-        d.order = malloc(d.n * sizeof *d.order);
-        d.start = calloc(d.n + 1, sizeof *d.start);
-        d.x = malloc(d.n * sizeof *d.x);
-        d.y2 = malloc(d.n * sizeof *d.y2);
-        d.stats = malloc(d.n * SWEEP_LINES * 3 * sizeof *d.stats);
-        if (!d.group || !d.order || !d.start || !d.x || !d.y2 || !d.stats)
-            rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
-    }
-    if (rc == 0) {
-        size_t *line = malloc(d.n * sizeof *line); /* each point's line */
-        if (!line)
-            rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
-        for (size_t p = 0; rc == 0 && p < d.n; p++) {
-            d.x[p] = pts->values[p * pts->n_cols + (size_t)c1];
-            d.y2[p] = c2 >= 0 ? pts->values[p * pts->n_cols + (size_t)c2] : NAN;
-            size_t g = 0;
-            while (g < d.ngroups && !(d.group[g] == d.y2[p] ||
-                                      (isnan(d.group[g]) && isnan(d.y2[p]))))
-                g++;
-            if (g == d.ngroups)
-                d.group[d.ngroups++] = d.y2[p];
-            line[p] = g;
-            d.start[g + 1]++;
-            for (size_t o = 0; o < SWEEP_LINES; o++) {
-                double m = mean->values[p * mean->n_cols + (size_t)cm[o]];
-                double h = half->values[p * half->n_cols + (size_t)ch[o]];
-                double *s = d.stats + (p * SWEEP_LINES + o) * 3;
-                s[0] = m;
-                s[1] = m - h; /* NaN without a half-width: no band */
-                s[2] = m + h;
-            }
-        }
-        for (size_t g = 0; rc == 0 && g < d.ngroups; g++)
-            d.start[g + 1] += d.start[g];
-        size_t *fill = rc == 0 ? calloc(d.ngroups + 1, sizeof *fill) : NULL;
-        if (rc == 0 && !fill)
-            rc = sim_err_set(ctx->err, SIM_ENOMEM, "out of memory");
-        for (size_t p = 0; rc == 0 && p < d.n; p++)
-            d.order[d.start[line[p]] + fill[line[p]]++] = p;
-        free(fill);
-        free(line);
-    }
-    if (rc == 0)
-        rc = write_figure(ctx, "sweep_lines", lines_write_data, lines_write_script, &d);
-    lines_fini(&d);
-    out_table_destroy(pts);
-    out_table_destroy(mean);
-    out_table_destroy(half);
-    return rc;
-}
-
-/* The figures of a sweep: the tornados of a one-way sweep, the line plot of a grid. Absent,
- * silently, when the file has no /sweep. */
-static int fig_sweep(struct plot_ctx *ctx, const char *unused)
-{
-    (void)unused;
-    char *mode = group_text(ctx, "/sweep", "mode");
-    if (!mode)
-        return PLOT_ABSENT;
-    char *scenario = group_text(ctx, "/sweep", "scenario");
-    char **keys = NULL;
-    size_t nkeys = 0;
-    int rc = 0;
-    if (ctx->only && !(scenario && strcmp(scenario, ctx->only) == 0))
-        rc = PLOT_ABSENT; /* --scenario: another scenario */
-    else if (out_file_read_attr_strings(ctx->file, "/sweep", "keys", &keys, &nkeys, ctx->err) != 0)
-        rc = SIM_EINVAL;
-    else if (nkeys == 0)
-        rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep names no keys", ctx->path);
-    if (rc == 0) {
-        char currency[64] = "";
-        const char *name = scenario ? scenario : "the scenario";
-        if (scenario)
-            scenario_currency(ctx, scenario, currency, sizeof currency);
-        double reps = group_number(ctx, "/sweep", "replications");
-        if (strcmp(mode, "oneway") == 0)
-            rc = sweep_tornados(ctx, name, keys, nkeys, reps, currency);
-        else if (strcmp(mode, "grid") == 0)
-            rc = sweep_lines(ctx, name, keys, nkeys, reps, currency);
-        else
-            rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /sweep has mode '%s' (grid or oneway "
-                             "expected)", ctx->path, mode);
-    }
-    free(keys);
-    free(scenario);
-    free(mode);
-    return rc;
-}
-
-/* ---- Probabilistic sensitivity analysis (/psa, `caresim psa`) ---------------------------- */
-
-/* What the PSA figures read: the tables of /psa and its reference willingness to pay. */
-struct psa_data {
-    const struct out_table *plane;  /* /psa/ce_plane: draw, cost_<s>, qalys_<s> ... */
-    const struct out_table *ceac;   /* /psa/ceac: wtp, p_optimal_<s> ..., ceaf, evpi */
-    const struct out_table *evppi;  /* /psa/evppi, or NULL */
-    size_t strategies;              /* S */
-    double wtp_ref;                 /* /psa attribute wtp_reference */
-    char currency[64];
-};
-
-/* The name of strategy j: its CE-plane column cost_<name> without the prefix. */
-static const char *psa_strategy(const struct psa_data *d, size_t j)
-{
-    return d->plane->cols[1 + 2 * j].name + strlen("cost_");
-}
-
-/* Whether EVPPI column c is drawn: a group of keys ("costs.*", not a single key) with a
- * value somewhere (too few draws for its regression leave it all NaN). */
-static int psa_group_column(const struct out_table *t, size_t c)
-{
-    const char *name = t->cols[c].name;
-    size_t n = strlen(name);
-    if (n <= 2 || strcmp(name + n - 2, ".*") != 0)
-        return 0;
-    for (size_t r = 0; r < t->n_rows; r++)
-        if (isfinite(t->values[r * t->n_cols + c]))
-            return 1;
-    return 0;
-}
-
-static void plane_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
-{
-    (void)ctx;
-    const struct psa_data *d = arg;
-    const struct out_table *t = d->plane;
-    fputs("# draw", fp);
-    for (size_t j = 1; j < d->strategies; j++)
-        fprintf(fp, " incremental_qalys_%s incremental_cost_%s", psa_strategy(d, j),
-                psa_strategy(d, j));
-    fputc('\n', fp);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        const double *v = t->values + r * t->n_cols;
-        fprintf(fp, "%zu", r);
-        for (size_t j = 1; j < d->strategies; j++) {
-            dat_number(fp, v[2 + 2 * j] - v[2]);
-            dat_number(fp, v[1 + 2 * j] - v[1]);
-        }
-        fputc('\n', fp);
-    }
-}
-
-static void plane_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
-                               const void *arg)
-{
-    const struct psa_data *d = arg;
-    gp_preamble(fp, ctx, figure, "cost-effectiveness plane of the PSA draws", 900, 650);
-    fprintf(fp,
-            "# Data: %s.dat, one row per PSA draw: for each alternative, its incremental\n"
-            "# discounted QALYs and cost per person against the reference %s (columns 2k and\n"
-            "# 2k+1 for the k-th alternative).\n"
-            "data = \"%s.dat\"\n"
-            "wtp = %.9g   # the reference willingness to pay (%s per QALY)\n\n",
-            figure, psa_strategy(d, 0), figure, d->wtp_ref, d->currency);
-    char ylabel[200], title[400];
-    snprintf(ylabel, sizeof ylabel, "incremental cost per person (%s)", d->currency);
-    snprintf(title, sizeof title, "Cost-effectiveness plane: each point a draw, vs %s; "
-                                  "the line is %.0f %s per QALY",
-             psa_strategy(d, 0), d->wtp_ref, d->currency);
-    fputs("set title ", fp);
-    gp_string(fp, title);
-    fputs("\nset xlabel \"incremental QALYs per person\"\nset ylabel ", fp);
-    gp_string(fp, ylabel);
-    fputs("\nset grid\n"
-          "set xzeroaxis lt -1\n"
-          "set yzeroaxis lt -1\n"
-          "set key outside right top\n"
-          "# Below the line: cost-effective at the reference willingness to pay.\n"
-          "plot ",
-          fp);
-    for (size_t j = 1; j < d->strategies; j++) {
-        fprintf(fp, "%sdata using %zu:%zu with points pt 7 ps 0.5 title ", j > 1 ? ", \\\n     " : "",
-                2 * j, 2 * j + 1);
-        gp_string(fp, psa_strategy(d, j));
-    }
-    fputs(", \\\n     wtp * x with lines lt -1 dt 2 title \"willingness to pay\"\n", fp);
-}
-
-static void ceac_write_data(FILE *fp, const struct plot_ctx *ctx, const void *arg)
-{
-    (void)ctx;
-    const struct psa_data *d = arg;
-    const struct out_table *t = d->ceac, *g = d->evppi;
-    fputs("#", fp);
-    for (size_t c = 0; c < t->n_cols; c++)
-        fprintf(fp, " %s", t->cols[c].name);
-    for (size_t c = 1; g && c < g->n_cols; c++)
-        if (psa_group_column(g, c))
-            fprintf(fp, " evppi_%s", g->cols[c].name);
-    fputc('\n', fp);
-    for (size_t r = 0; r < t->n_rows; r++) {
-        for (size_t c = 0; c < t->n_cols; c++)
-            dat_number(fp, t->values[r * t->n_cols + c]);
-        for (size_t c = 1; g && r < g->n_rows && c < g->n_cols; c++)
-            if (psa_group_column(g, c))
-                dat_number(fp, g->values[r * g->n_cols + c]);
-        fputc('\n', fp);
-    }
-}
-
-static void ceac_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
-                              const void *arg)
-{
-    const struct psa_data *d = arg;
-    gp_preamble(fp, ctx, figure, "cost-effectiveness acceptability curves", 900, 600);
-    fprintf(fp,
-            "# Data: %s.dat, one row per willingness to pay (column 1, %s per QALY): columns\n"
-            "# 2..%zu the probability that each strategy has the largest net benefit, then\n"
-            "# the acceptability frontier (strategy index, its probability) and the EVPI.\n"
-            "data = \"%s.dat\"\n\n",
-            figure, d->currency, d->strategies + 1, figure);
-    char xlabel[200];
-    snprintf(xlabel, sizeof xlabel, "willingness to pay per QALY (%s)", d->currency);
-    fputs("set title \"Cost-effectiveness acceptability curves (points: the acceptability "
-          "frontier)\"\nset xlabel ",
-          fp);
-    gp_string(fp, xlabel);
-    fputs("\nset ylabel \"probability cost-effective\"\n"
-          "set yrange [0:1]\nset grid\nset key outside right top\nplot ",
-          fp);
-    for (size_t j = 0; j < d->strategies; j++) {
-        fprintf(fp, "%sdata using 1:%zu with lines lw 2 title ", j ? ", \\\n     " : "", j + 2);
-        gp_string(fp, psa_strategy(d, j));
-    }
-    fprintf(fp, ", \\\n     data using 1:%zu with points pt 6 ps 0.6 lc rgb \"#000000\" "
-                "title \"frontier\"\n",
-            d->strategies + 3);
-}
-
-static void evpi_write_script(FILE *fp, const struct plot_ctx *ctx, const char *figure,
-                              const void *arg)
-{
-    const struct psa_data *d = arg;
-    gp_preamble(fp, ctx, figure, "expected value of perfect information", 900, 600);
-    size_t evpi_col = d->strategies + 4;
-    fprintf(fp,
-            "# Data: %s.dat (the CEAC's data): column 1 willingness to pay (%s per QALY),\n"
-            "# column %zu the EVPI per person, and after it the EVPPI per person of each\n"
-            "# group of parameters (costs.*, policy.* ...).\n"
-            "data = \"%s.dat\"\n\n",
-            figure, d->currency, evpi_col, figure);
-    char xlabel[200], ylabel[200];
-    snprintf(xlabel, sizeof xlabel, "willingness to pay per QALY (%s)", d->currency);
-    snprintf(ylabel, sizeof ylabel, "value per person (%s)", d->currency);
-    fputs("set title \"Expected value of perfect information (EVPI) and of parameter groups "
-          "(EVPPI)\"\nset xlabel ",
-          fp);
-    gp_string(fp, xlabel);
-    fputs("\nset ylabel ", fp);
-    gp_string(fp, ylabel);
-    fprintf(fp, "\nset yrange [0:*]\nset grid\nset key outside right top\n"
-                "plot data using 1:%zu with lines lw 3 lc rgb \"#000000\" title \"EVPI\"",
-            evpi_col);
-    size_t col = evpi_col;
-    for (size_t c = 1; d->evppi && c < d->evppi->n_cols; c++)
-        if (psa_group_column(d->evppi, c)) {
-            fprintf(fp, ", \\\n     data using 1:%zu with lines lw 2 title ", ++col);
-            char t[300];
-            snprintf(t, sizeof t, "EVPPI %s", d->evppi->cols[c].name);
-            gp_string(fp, t);
-        }
-    fputc('\n', fp);
-}
-
-/* The PSA figures: CE plane (with alternatives), CEAC, EVPI/EVPPI. Absent, silently, when
- * the file has no /psa (it was not written by `caresim psa`). */
-static int fig_psa(struct plot_ctx *ctx, const char *unused)
-{
-    (void)unused;
-    struct psa_data d = {.wtp_ref = group_number(ctx, "/psa", "wtp_reference")};
-    if (isnan(group_number(ctx, "/psa", "draws")))
-        return PLOT_ABSENT;
-    struct out_table *plane = NULL, *ceac = NULL, *evppi = NULL;
-    int rc = out_file_read_table(ctx->file, "/psa/ce_plane", &plane, ctx->err);
-    rc = rc ? rc : out_file_read_table(ctx->file, "/psa/ceac", &ceac, ctx->err);
-    if (rc == 0 && out_file_read_table(ctx->file, "/psa/evppi", &evppi, NULL) != 0)
-        evppi = NULL; /* one strategy, or no group: no EVPPI */
-    if (rc == 0 && (plane->n_cols < 3 || plane->n_cols % 2 == 0 ||
-                    ceac->n_cols != (plane->n_cols - 1) / 2 + 4))
-        rc = sim_err_set(ctx->err, SIM_EINVAL, "%s: /psa/ce_plane and /psa/ceac do not match "
-                                               "(not written by this caresim?)", ctx->path);
-    if (rc == 0) {
-        char *cur = group_text(ctx, "/psa", "currency");
-        snprintf(d.currency, sizeof d.currency, "%s", cur && *cur ? cur : "currency");
-        free(cur);
-        d.plane = plane;
-        d.ceac = ceac;
-        d.evppi = evppi && evppi->n_rows == ceac->n_rows ? evppi : NULL;
-        d.strategies = (plane->n_cols - 1) / 2;
-        if (d.strategies > 1)
-            rc = write_figure(ctx, "psa_ce_plane", plane_write_data, plane_write_script, &d);
-        rc = rc ? rc : write_figure(ctx, "psa_ceac", ceac_write_data, ceac_write_script, &d);
-        rc = rc ? rc : write_figure(ctx, "psa_evpi", ceac_write_data, evpi_write_script, &d);
-    }
-    out_table_destroy(plane);
-    out_table_destroy(ceac);
-    out_table_destroy(evppi);
-    return rc;
-}
-
 /* Every kind of figure, in the order drawn. A per-scenario function is called once per
  * scenario plotted, the others once with NULL. Each returns 0 when it wrote its data and
- * script(s) (add_figure), PLOT_ABSENT when the file lacks its data, or a SIM_E* code. */
+ * script(s) (plot_add_figure), PLOT_ABSENT when the file lacks its data, or a SIM_E* code. */
 static const struct {
     const char *name;       /* for messages */
     int per_scenario;       /* 1: once per scenario */
@@ -1692,8 +1059,8 @@ static const struct {
     {"costs_by_sector", 0, fig_costs},
     {"comparison", 0, fig_comparisons},
     {"equity", 1, fig_equity},
-    {"psa", 0, fig_psa},
-    {"sweep", 0, fig_sweep},
+    {"psa", 0, plot_fig_psa},
+    {"sweep", 0, plot_fig_sweep},
 };
 
 /* ---- Running gnuplot --------------------------------------------------------------------- */
