@@ -104,16 +104,6 @@ static int check_names(const struct cli_scenario *sc, size_t n)
     return CLI_EXIT_OK;
 }
 
-/* The label of the scenario's currency ("GBP"), from the key table's choices. */
-static const char *currency_label(const struct cli_scenario *s)
-{
-    const struct sim_cfg_schema *schema = sim_cfg_schema(s->cfg);
-    for (size_t k = 0; k < schema->nkeys; k++)
-        if (strcmp(schema->keys[k].path, "economics.currency") == 0)
-            return sim_cfg_get_string(s->cfg, k);
-    return "currency";
-}
-
 /* ---- The comparison ------------------------------------------------------------------------ */
 
 /* One alternative against the base. Money in currency units, QALYs discounted. */
@@ -456,7 +446,7 @@ int cli_compare(int argc, char **argv)
     if (!(writer = cli_results_create("compare", target, cmdline, sc[0].par.run.seed, threads)))
         goto out;
 
-    const char *currency = currency_label(&sc[0]);
+    const char *currency = cli_scenario_currency(&sc[0]);
     printf("caresim compare: base %s (%s)\n", sc[0].par.name, sc[0].path);
     for (size_t i = 1; i < n; i++)
         printf("                 alternative %s (%s)\n", sc[i].par.name, sc[i].path);

@@ -531,11 +531,7 @@ int cli_psa(int argc, char **argv)
     if (!(writer = cli_results_create("psa", target, cmdline, p.sc[0].par.run.seed, threads)))
         goto out;
 
-    const char *currency = "currency";
-    const struct sim_cfg_schema *schema = sim_cfg_schema(p.sc[0].cfg);
-    for (size_t k = 0; k < schema->nkeys; k++)
-        if (strcmp(schema->keys[k].path, "economics.currency") == 0)
-            currency = sim_cfg_get_string(p.sc[0].cfg, k);
+    const char *currency = cli_scenario_currency(&p.sc[0]);
     printf("caresim psa: reference %s (%s)\n", p.sc[0].par.name, p.sc[0].path);
     for (size_t j = 1; j < p.S; j++)
         printf("             alternative %s (%s)\n", p.sc[j].par.name, p.sc[j].path);

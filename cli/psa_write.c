@@ -12,6 +12,7 @@
 #include "output/results.h"
 #include "sim/config.h"
 #include "sim/err.h"
+#include "sim/stats.h"
 
 /* ---- Writing ------------------------------------------------------------------------------- */
 
@@ -79,20 +80,18 @@ static int write_parameters(struct out_writer *w, const struct psa *p, struct na
         while (!p->has[j * p->P + i])
             j++;
         const struct sim_dist *dist = sim_cfg_get_dist(p->sc[j].cfg, p->keys[i]);
-        double mean = 0, m2 = 0;
-        for (size_t d = 0; d < p->D; d++) {
-            double x = p->theta[d * p->P + i], delta = x - mean;
-            mean += delta / (double)(d + 1);
-            m2 += delta * (x - mean);
-        }
+        struct sim_welford sample;
+        sim_welford_init(&sample);
+        for (size_t d = 0; d < p->D; d++)
+            sim_welford_add(&sample, p->theta[d * p->P + i]);
         double *s = stats + i * 8;
         s[0] = sim_dist_mean(dist);
         s[1] = dist->kind == SIM_DIST_UNIFORM || dist->kind == SIM_DIST_TRIANGULAR ? NAN : dist->sd;
         s[2] = dist->kind == SIM_DIST_UNIFORM || dist->kind == SIM_DIST_TRIANGULAR ? dist->min : NAN;
         s[3] = dist->kind == SIM_DIST_TRIANGULAR ? dist->mode : NAN;
         s[4] = dist->kind == SIM_DIST_UNIFORM || dist->kind == SIM_DIST_TRIANGULAR ? dist->max : NAN;
-        s[5] = mean;
-        s[6] = p->D > 1 ? sqrt(m2 / (double)(p->D - 1)) : NAN;
+        s[5] = sim_welford_mean(&sample);
+        s[6] = sim_welford_sd(&sample);
         s[7] = (double)j;
         dists[i] = sim_dist_name(dist->kind);
     }

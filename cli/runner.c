@@ -623,6 +623,13 @@ int cli_scenario_load_paired(struct cli_scenario *s, const struct cli_scenario *
     return rc;
 }
 
+const char *cli_scenario_currency(const struct cli_scenario *s)
+{
+    int k = sim_cfg_schema_find(sim_cfg_schema(s->cfg), "economics.currency");
+    const char *c = k >= 0 ? sim_cfg_get_string(s->cfg, (size_t)k) : NULL;
+    return c && *c ? c : "currency";
+}
+
 void cli_scenario_fini(struct cli_scenario *s)
 {
     sim_cfg_destroy(s->reform_cfg);

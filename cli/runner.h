@@ -166,6 +166,9 @@ int cli_scenario_load(struct cli_scenario *s, const char *cmd, const char *path,
                       const char *const *sets, size_t nsets);
 void cli_scenario_fini(struct cli_scenario *s);
 
+/* The label of the scenario's currency (economics.currency: "GBP"), "currency" if unset. */
+const char *cli_scenario_currency(const struct cli_scenario *s);
+
 /* Loads an alternative to base (compare, psa) so that it runs on base's random numbers:
  * as cli_scenario_load, then, if it differs from base in run.seed or run.replications,
  * again with base's values forced, with a warning naming both files. */
