@@ -9,6 +9,12 @@
 
 #include "sim/calendar.h"
 
+/* Width of the calendar's far-event buckets, days: a tuning knob of the engine, not of the
+ * model (results do not depend on it); docs/performance.md has the measurements. */
+#ifndef MODEL_CAL_BUCKET_DAYS
+#define MODEL_CAL_BUCKET_DAYS 1.0
+#endif
+
 /* ---- Handlers (one per enum model_event) ------------------------------------------------- */
 
 static int on_person(struct sim_ctx *ctx, const struct sim_event *ev)
@@ -142,6 +148,12 @@ static struct model *create(const struct model_params *par, const struct dis_tab
     size_t reserve = (size_t)par->run.population + 1024; /* one pending event per person */
     if (sim_ctx_init(&m->ctx, handlers, MODEL_EV_COUNT, m, reserve)) {
         sim_err_set(err, m->ctx.err.code, "%s", m->ctx.err.msg);
+        goto fail;
+    }
+    /* Events days to months ahead wait in day buckets, so the heap holds about a day's
+     * events (sim/calendar.h); the order of events, hence every result, is unchanged. */
+    if (sim_calendar_use_buckets(&m->ctx.cal, MODEL_CAL_BUCKET_DAYS) != 0) {
+        sim_err_set(err, SIM_ENOMEM, "model: out of memory for the event calendar");
         goto fail;
     }
     care_factors_init(m);

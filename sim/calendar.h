@@ -22,8 +22,25 @@
  * the new entry there and sifts it down. Any other operation first fills the vacancy from
  * the last entry, as a plain pop would have.
  *
- * Memory: 16 bytes per heap entry + 16 bytes per record = 32 bytes per pending event, plus
- * growth slack (arrays grow by 1.5x). Knows nothing about what events mean.
+ * Two levels (optional, sim_calendar_use_buckets). With a bucket width w set, an event's
+ * key is floor(time / w) (computed as floor(time * (1/w)), monotone in time), and the events
+ * whose key is above the key of the bucket being drained (cur_key) and below cur_key +
+ * SIM_CAL_NBUCKETS wait unsorted in a ring of buckets, one per key, instead of the heap. The
+ * heap holds everything else: the current bucket's events and any far beyond the ring. When
+ * the heap's earliest event has a key above cur_key (or the heap is empty) and buckets are
+ * not empty, the next bucket is moved into the heap (cur_key + 1) until that is no longer so.
+ * Every bucket event then has a larger key, hence a later time, than the heap's earliest, so
+ * pops follow exactly the same (time, sequence) order as one heap would: only where events
+ * wait changes. With a width of a day or so and events months ahead, the heap holds about one
+ * bucket's worth of events and stays in cache, and a push or reschedule into a bucket is O(1).
+ * A record in a bucket stores SIM_CAL_FAR | ring index << SIM_CAL_FAR_SHIFT | index in the
+ * bucket; cancelling swaps the bucket's last entry into the hole. A full bucket (2^19 - 1
+ * entries) sends further events to the heap, which is always correct.
+ *
+ * Memory: 16 bytes per heap or bucket entry + 16 bytes per record = 32 bytes per pending
+ * event, plus growth slack (arrays grow by 1.5x; a bucket's array is freed when it is moved
+ * into the heap) and 64 KiB for the ring when buckets are on. Knows nothing about
+ * what events mean.
  */
 #ifndef SIM_CALENDAR_H
 #define SIM_CALENDAR_H
@@ -53,12 +70,22 @@ struct sim_cal_entry { /* heap entry: the whole key inline */
 
 struct sim_cal_record {
     uint32_t gen;      /* generation, bumped when the record is released; never 0 */
-    uint32_t heap_pos; /* position in the heap; SIM_CAL_FREE when the record is free */
+    uint32_t pos;      /* where the entry is: a heap position (< SIM_CAL_FAR), a bucket place
+                          (SIM_CAL_FAR | ring index << SIM_CAL_FAR_SHIFT | index in the
+                          bucket), or SIM_CAL_FREE when the record is free */
     uint32_t target;   /* the event's target; next free slot while the record is free */
     uint16_t type;
     uint16_t aux;
 };
 #define SIM_CAL_FREE UINT32_MAX
+#define SIM_CAL_FAR 0x80000000u     /* pos flag: the entry waits in a bucket */
+#define SIM_CAL_FAR_SHIFT 19        /* pos bits below the ring index: index in the bucket */
+#define SIM_CAL_NBUCKETS 4096u      /* buckets in the ring (12 bits of pos) */
+
+struct sim_cal_bucket {             /* the entries of one key, unsorted */
+    struct sim_cal_entry *e;
+    uint32_t len, cap;
+};
 
 struct sim_calendar {
     struct sim_cal_entry *heap;   /* heap[0] is the earliest event; children of i are
@@ -75,6 +102,17 @@ struct sim_calendar {
     uint32_t next_seq;            /* sequence of the next push */
     uint32_t seq_limit;           /* renumber pending events when next_seq reaches this
                                      (UINT32_MAX; tests lower it to exercise renumbering) */
+    int failed;                   /* 1: moving a bucket into the heap ran out of memory
+                                     (next_time gave NaN, pop -1); nothing was lost */
+    /* Buckets (see the top): all off (ring NULL, far_from +infinity) until
+     * sim_calendar_use_buckets. Keys are whole numbers held in doubles. */
+    struct sim_cal_bucket *ring;  /* SIM_CAL_NBUCKETS buckets; key k in ring[k mod N] */
+    size_t far_len;               /* entries waiting in buckets */
+    double inv_width;             /* 1 / bucket width, per day */
+    double cur_key;               /* key of the bucket last moved into the heap */
+    double far_from, far_to;      /* time * inv_width in [far_from, far_to) goes to a bucket:
+                                     cur_key + 1 and cur_key + SIM_CAL_NBUCKETS */
+    uint32_t cur_idx;             /* ring index of cur_key */
 };
 
 /* Sets up an empty calendar with room for `reserve` pending events (0 for a small default).
@@ -82,12 +120,19 @@ struct sim_calendar {
 int sim_calendar_init(struct sim_calendar *cal, size_t reserve);
 void sim_calendar_fini(struct sim_calendar *cal);
 
+/* Turns on the second level: buckets `width` (> 0, finite) time units wide (see the top),
+ * and gives back heap capacity reserved beyond the pending events (the heap will hold about
+ * a bucket's worth). Changes no order of events, only how fast they come. Returns 0, or -1
+ * (nothing changed) when width is bad, buckets are already on, or memory ran out. */
+int sim_calendar_use_buckets(struct sim_calendar *cal, double width);
+
 /* Schedules an event. Returns its handle, or SIM_HANDLE_NONE when time is not a finite
  * number or memory ran out. */
 sim_handle sim_calendar_push(struct sim_calendar *cal, double time, uint16_t type,
                              uint16_t aux, uint32_t target);
 
-/* Removes the earliest event into *out. Returns 1, or 0 when the calendar is empty. */
+/* Removes the earliest event into *out. Returns 1, 0 when the calendar is empty, or -1
+ * (cal->failed set, nothing removed) when moving a bucket into the heap ran out of memory. */
 int sim_calendar_pop(struct sim_calendar *cal, struct sim_event *out);
 
 /* Removes a pending event. Returns 1 when it was pending, 0 when the handle is stale or none. */
@@ -104,24 +149,34 @@ int sim_calendar_is_pending(const struct sim_calendar *cal, sim_handle h);
 /* Time of a pending event, or NaN when the handle is stale. */
 double sim_calendar_time_of(const struct sim_calendar *cal, sim_handle h);
 
-/* Fills a root left vacant by pop. Called by the functions below; never needed by users. */
-void sim_calendar_settle(struct sim_calendar *cal);
+/* Fills a root left vacant by pop, then moves buckets into the heap until its earliest
+ * event is the earliest of all. Returns 0, or -1 (cal->failed set) when out of memory.
+ * Called by the functions below; never needed by users. */
+int sim_calendar_settle(struct sim_calendar *cal);
 
-/* Time of the earliest event, +infinity when empty. */
+/* 1 when heap[0] is not (yet) the earliest pending event. */
+static inline int sim_calendar_unsettled(const struct sim_calendar *cal)
+{
+    return cal->vacant ||
+           (cal->far_len && (cal->len == 0 || cal->heap[0].time * cal->inv_width >= cal->far_from));
+}
+
+/* Time of the earliest event, +infinity when empty, NaN (cal->failed set) when moving a
+ * bucket into the heap ran out of memory. */
 static inline double sim_calendar_next_time(struct sim_calendar *cal)
 {
-    if (cal->vacant)
-        sim_calendar_settle(cal);
+    if (sim_calendar_unsettled(cal) && sim_calendar_settle(cal) != 0)
+        return __builtin_nan("");
     return cal->len ? cal->heap[0].time : __builtin_inf();
 }
 
 /* Pending events. */
 static inline size_t sim_calendar_size(const struct sim_calendar *cal)
 {
-    return cal->len - (size_t)cal->vacant;
+    return cal->len - (size_t)cal->vacant + cal->far_len;
 }
 
-/* Bytes held by the heap and the pool. */
+/* Bytes held by the heap, the pool and the buckets. */
 size_t sim_calendar_bytes(const struct sim_calendar *cal);
 
 #endif

@@ -65,6 +65,8 @@ int sim_run_until(struct sim_ctx *ctx, double t_end)
         if (ctx->failed)
             return ctx->failed;
     }
+    if (ctx->cal.failed) /* next_time gave NaN: a bucket could not be moved into the heap */
+        return sim_err_set(&ctx->err, SIM_ENOMEM, "engine: out of memory in the calendar");
     if (!ctx->stopped && isfinite(t_end) && t_end > ctx->now)
         ctx->now = t_end;
     return SIM_OK;

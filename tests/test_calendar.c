@@ -215,8 +215,11 @@ static size_t ref_min(const struct ref_event *r, size_t n)
 }
 
 /* seq_limit: when nonzero, forces the sequence renumbering that normally happens once per
- * 2^32 insertions to happen every few hundred, so its order-keeping is checked too. */
-static void check_against_reference(uint32_t seq_limit)
+ * 2^32 insertions to happen every few hundred, so its order-keeping is checked too.
+ * bucket_width: when > 0, the far-event buckets are on with that width. Times are
+ * now + k * step for k in 0..49, so they fall on bucket boundaries, inside buckets and (for
+ * small widths) beyond the ring. */
+static void check_against_reference_with(uint32_t seq_limit, double bucket_width, double step)
 {
     enum { OPS = 20000, MAXN = 4096 };
     struct ref_event *ref = calloc(MAXN, sizeof *ref);
@@ -229,13 +232,15 @@ static void check_against_reference(uint32_t seq_limit)
     assert_int_equal(sim_calendar_init(&cal, 0), 0);
     if (seq_limit)
         cal.seq_limit = seq_limit;
+    if (bucket_width > 0)
+        assert_int_equal(sim_calendar_use_buckets(&cal, bucket_width), 0);
     srand(12345); /* fixed seed: the operation mix is reproducible */
     double now = 0;
     for (int op = 0; op < OPS; op++) {
         int r = rand() % 100;
         if (n < MAXN && (r < 45 || n == 0)) {
             /* coarse times make ties common */
-            double t = now + (double)(rand() % 50) * 0.25;
+            double t = now + (double)(rand() % 50) * step;
             uint32_t target = (uint32_t)op;
             sim_handle h = sim_calendar_push(&cal, t, 1, 2, target);
             assert_true(h != SIM_HANDLE_NONE);
@@ -259,7 +264,7 @@ static void check_against_reference(uint32_t seq_limit)
             ref[k] = ref[--n];
         } else if (r < 95) {
             size_t k = (size_t)rand() % n;
-            double t = now + (double)(rand() % 50) * 0.25;
+            double t = now + (double)(rand() % 50) * step;
             assert_int_equal(sim_calendar_reschedule(&cal, ref[k].handle, t), 1);
             ref[k].time = t;
             ref[k].seq = seq++;
@@ -270,8 +275,11 @@ static void check_against_reference(uint32_t seq_limit)
             assert_int_equal(sim_calendar_reschedule(&cal, h, now), 0);
         }
         assert_int_equal(sim_calendar_size(&cal), n);
-        if (n)
+        if (n) {
+            size_t k = (size_t)rand() % n; /* wherever it waits, its time is known */
+            assert_true(sim_calendar_time_of(&cal, ref[k].handle) == ref[k].time);
             assert_true(sim_calendar_next_time(&cal) == ref[ref_min(ref, n)].time);
+        }
     }
     /* drain */
     struct sim_event ev;
@@ -287,6 +295,11 @@ static void check_against_reference(uint32_t seq_limit)
     free(dead);
 }
 
+static void check_against_reference(uint32_t seq_limit)
+{
+    check_against_reference_with(seq_limit, 0, 0.25);
+}
+
 static void test_calendar_matches_reference_under_random_operations(void **state)
 {
     (void)state;
@@ -297,6 +310,87 @@ static void test_calendar_sequence_renumbering_keeps_tie_order(void **state)
 {
     (void)state;
     check_against_reference(700);
+}
+
+/* Buckets on: the same operation mix (seed 12345) must give exactly the reference order,
+ * with times on bucket boundaries (step a multiple of the width), inside buckets, and far
+ * beyond the ring (4096 buckets of 0.001 cover 4.1 time units; times go 12 ahead). */
+static void test_calendar_buckets_keep_reference_order(void **state)
+{
+    (void)state;
+    check_against_reference_with(0, 1.0, 0.25);  /* ties on boundaries, 4 steps a bucket */
+    check_against_reference_with(0, 0.25, 0.25); /* every time starts a bucket */
+    check_against_reference_with(0, 0.1, 0.37);  /* boundaries fall between times */
+    check_against_reference_with(0, 0.001, 0.25); /* most events beyond the ring: heap */
+    check_against_reference_with(0, 1.0, 30.0);  /* sparse: empty buckets skipped */
+}
+
+static void test_calendar_buckets_keep_tie_order_through_renumbering(void **state)
+{
+    (void)state;
+    check_against_reference_with(700, 1.0, 0.25);
+}
+
+/* Events rescheduled between a bucket and the heap keep their handle and fire once, in
+ * order; cancelled far events never fire. */
+static void test_calendar_buckets_reschedule_and_cancel_across_levels(void **state)
+{
+    (void)state;
+    struct sim_calendar cal;
+    assert_int_equal(sim_calendar_init(&cal, 0), 0);
+    assert_int_equal(sim_calendar_use_buckets(&cal, 1.0), 0);
+    assert_int_equal(sim_calendar_use_buckets(&cal, 1.0), -1); /* only once */
+    sim_handle near = sim_calendar_push(&cal, 0.5, 0, 0, 1);   /* key 0: heap */
+    sim_handle far = sim_calendar_push(&cal, 100.0, 0, 0, 2);  /* key 100: bucket */
+    sim_handle gone = sim_calendar_push(&cal, 50.0, 0, 0, 3);
+    sim_handle beyond = sim_calendar_push(&cal, 1e7, 0, 0, 4); /* beyond the ring: heap */
+    assert_int_equal(cal.far_len, 2);
+    assert_int_equal(sim_calendar_cancel(&cal, gone), 1);
+    assert_int_equal(sim_calendar_reschedule(&cal, near, 200.0), 1); /* heap -> bucket */
+    assert_int_equal(sim_calendar_reschedule(&cal, far, 0.75), 1);   /* bucket -> heap */
+    assert_int_equal(cal.far_len, 1);
+    assert_true(sim_calendar_time_of(&cal, near) == 200.0);
+    assert_true(sim_calendar_time_of(&cal, beyond) == 1e7);
+    const uint32_t want[] = { 2, 1, 4 };
+    struct sim_event ev;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sim_calendar_pop(&cal, &ev), 1);
+        assert_int_equal(ev.target, want[i]);
+    }
+    assert_true(ev.time == 1e7);
+    assert_int_equal(sim_calendar_pop(&cal, &ev), 0);
+    assert_false(sim_calendar_is_pending(&cal, near));
+    sim_calendar_fini(&cal);
+}
+
+/* Bad widths are refused; in a hold loop with buckets most events wait in buckets, and the
+ * arrays of drained buckets are freed, so memory stays within the 48-byte budget per
+ * pending event (+ the 64 KiB ring). */
+static void test_calendar_buckets_memory_stays_bounded(void **state)
+{
+    (void)state;
+    struct sim_calendar cal;
+    assert_int_equal(sim_calendar_init(&cal, 100000), 0);
+    assert_int_equal(sim_calendar_use_buckets(&cal, 0.0), -1);
+    assert_int_equal(sim_calendar_use_buckets(&cal, -1.0), -1);
+    assert_int_equal(sim_calendar_use_buckets(&cal, INFINITY), -1);
+    assert_int_equal(sim_calendar_use_buckets(&cal, 1.0), 0);
+    for (uint32_t i = 0; i < 100000; i++)
+        sim_calendar_push(&cal, (double)(i * 7919 % 100003) * 0.01, 0, 0, i);
+    struct sim_event ev;
+    for (int i = 0; i < 2000000; i++) { /* ~20 turns of the 4096-day ring */
+        assert_int_equal(sim_calendar_pop(&cal, &ev), 1);
+        sim_calendar_push(&cal, ev.time + 1.0 + (double)(i % 1000) * 0.1, 0, 0, ev.target);
+    }
+    double per_event = (double)(sim_calendar_bytes(&cal) - SIM_CAL_NBUCKETS *
+                                sizeof(struct sim_cal_bucket)) / 100000.0;
+    assert_true(per_event <= 48.0);
+    assert_int_equal(sim_calendar_size(&cal), 100000);
+    /* Delays of 1..101 days over 1-day buckets: the heap holds about one bucket (~1 000),
+     * the rest wait in buckets. */
+    assert_true(cal.len < 5000);
+    assert_true(cal.far_len > 90000);
+    sim_calendar_fini(&cal);
 }
 
 int main(void)
@@ -313,6 +407,10 @@ int main(void)
         cmocka_unit_test(test_calendar_memory_per_pending_event_within_budget),
         cmocka_unit_test(test_calendar_matches_reference_under_random_operations),
         cmocka_unit_test(test_calendar_sequence_renumbering_keeps_tie_order),
+        cmocka_unit_test(test_calendar_buckets_keep_reference_order),
+        cmocka_unit_test(test_calendar_buckets_keep_tie_order_through_renumbering),
+        cmocka_unit_test(test_calendar_buckets_reschedule_and_cancel_across_levels),
+        cmocka_unit_test(test_calendar_buckets_memory_stays_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
