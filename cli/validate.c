@@ -10,6 +10,7 @@
 #include "cli/runner.h"
 #include "models/care.h"
 #include "models/params.h"
+#include "models/reform.h"
 
 void cli_print_diags(const struct sim_cfg *cfg, const char *path, FILE *out)
 {
@@ -104,15 +105,19 @@ int cli_validate(int argc, char **argv)
         char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
         sim_err_clear(&e);
         if (care_check_params(&sc.par, &e) != 0 ||
-            (sc.reform_cfg && care_check_params(&sc.reform_par, &e) != 0)) {
+            (sc.reform_cfg && reform_check_params(&sc.par, &sc.reform_par, &e) != 0)) {
             fprintf(stderr, "caresim validate: %s: %s\n", path, sim_err_format(&e, buf, sizeof buf));
             rc = CLI_EXIT_USAGE;
         } else {
             rc = cli_scenario_prepare(&sc, "validate");
         }
     }
-    if (rc == CLI_EXIT_OK)
-        rc = sim_cfg_print(sc.cfg, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    int prc = rc == CLI_EXIT_OK ? sim_cfg_print(sc.cfg, stdout) : 0;
+    if (prc != 0) {
+        fprintf(stderr, "caresim validate: printing the scenario: %s\n",
+                prc == SIM_EIO ? "write error" : sim_strerror(prc));
+        rc = CLI_EXIT_FAIL;
+    }
     if (rc == CLI_EXIT_OK && sc.reform_cfg)
         printf("reform.scenario: %s is valid\n", sc.par.reform.scenario);
     cli_scenario_fini(&sc);

@@ -7,6 +7,7 @@
  * Touches nothing: static data only.
  */
 #include "models/params.h"
+#include "models/runsize.h"
 
 #include <stddef.h>
 
@@ -333,8 +334,10 @@ static const struct sim_cfg_key keys[] = {
         .type = SIM_CFG_INT,
         .unit = "persons",
         .def_int = 10000,
-        .range = "[1, 100000000]",
-        .desc = "Persons alive at the start of the run",
+        .range = ">= 1",
+        .desc = "Persons alive at the start of the run; at most 100000000, and no more than "
+                "the machine's memory holds at about 306 bytes per person (checked with an "
+                "estimate of memory and time, docs/performance.md)",
         .source = "",
         SIM_CFG_FIELD(MP, run.population),
     },
@@ -343,8 +346,10 @@ static const struct sim_cfg_key keys[] = {
         .type = SIM_CFG_FLOAT,
         .unit = "years",
         .def_float = 10.0,
-        .range = "(0, 200]",
-        .desc = "Years over which outcomes are recorded, after the warm-up",
+        .range = "> 0",
+        .desc = "Years over which outcomes are recorded, after the warm-up; at most 200, and "
+                "at most 1e10 person-years with run.population and the warm-up (checked with "
+                "an estimate of memory and time, docs/performance.md)",
         .source = "",
         SIM_CFG_FIELD(MP, run.horizon_years),
     },
@@ -1209,6 +1214,7 @@ static const struct sim_cfg_schema schema = {
     .groups = groups,
     .ngroups = sizeof groups / sizeof *groups,
     .params_size = sizeof(struct model_params),
+    .check = runsize_check_cfg, /* absurd sizes, with an estimate (models/runsize.h) */
 };
 
 const struct sim_cfg_schema *params_schema(void) { return &schema; }

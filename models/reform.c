@@ -13,11 +13,9 @@
 
 #define REFORM_MONTH_DAYS (365.25 / 12.0)
 
-int model_set_reform(struct model *m, const struct model_params *after, struct sim_err *err)
+int reform_check_params(const struct model_params *par, const struct model_params *after,
+                        struct sim_err *err)
 {
-    const struct model_params *par = &m->par;
-    if (m->ctx.now > 0.0 || m->reform_after)
-        return sim_err_set(err, SIM_ESTATE, "reform: must be attached once, before the run");
     if (after->practices.list_size != par->practices.list_size)
         return sim_err_set(err, SIM_EINVAL, "reform.scenario: practices.list_size cannot change "
                                             "during a run (%d vs %d)",
@@ -29,9 +27,17 @@ int model_set_reform(struct model *m, const struct model_params *after, struct s
         return sim_err_set(err, SIM_EINVAL, "reform.at_years: must fall before the end of the "
                                             "run (%g >= horizon_years %g)",
                            par->reform.at_years, par->run.horizon_years);
-    int rc = care_check_params(after, err);
+    return care_check_params(after, err);
+}
+
+int model_set_reform(struct model *m, const struct model_params *after, struct sim_err *err)
+{
+    if (m->ctx.now > 0.0 || m->reform_after)
+        return sim_err_set(err, SIM_ESTATE, "reform: must be attached once, before the run");
+    int rc = reform_check_params(&m->par, after, err);
     if (rc)
         return rc;
+    const struct model_params *par = &m->par;
     m->reform_after = malloc(sizeof *m->reform_after);
     m->reform_before = malloc(sizeof *m->reform_before);
     if (!m->reform_after || !m->reform_before)

@@ -14,6 +14,12 @@
 struct model;
 struct model_params;
 
+/* What a reform `after` may not do to the scenario par it interrupts: change the list size
+ * or the hospital catchment, start at or after the end of the run; and the combinations of
+ * its own parameters (care_check_params). Returns 0 or SIM_EINVAL naming the key. */
+int reform_check_params(const struct model_params *par, const struct model_params *after,
+                        struct sim_err *err);
+
 /* Attaches the reform `after` (the resolved scenario named by m->par.reform.scenario) to a
  * model that has not run yet, and schedules it. Checks what may not change mid-run (list
  * size, hospital catchment) and the combinations of the new parameters. Returns 0,

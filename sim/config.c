@@ -1211,6 +1211,18 @@ static void drop_diags(struct sim_cfg *cfg, size_t d0, size_t e0)
 
 /* Reports a syntax error found at line: text, or "syntax error: why" when the walk knows
  * why (which --set then shows instead of its generic hint). */
+/* " (not a text file?)" when the text holds control characters other than white space,
+ * as binary files do: said after a syntax error, which is all libconfig sees in them. */
+static const char *binary_hint(const struct doc *d)
+{
+    for (size_t i = 0; i < d->len; i++) {
+        unsigned char c = (unsigned char)d->text[i];
+        if ((c < 0x20 && !strchr("\t\n\r\f\v", c)) || c == 0x7f)
+            return " (not a text file?)";
+    }
+    return "";
+}
+
 static void syntax_error(struct sim_cfg *cfg, struct doc *d, int line, const char *text,
                          const char *why)
 {
@@ -1223,9 +1235,9 @@ static void syntax_error(struct sim_cfg *cfg, struct doc *d, int line, const cha
         doc_diag(cfg, d, dline, NULL, "syntax error: dotted name '%s'; write %.*s = { %s = ...; };",
                  dotted, (int)(dot - dotted), dotted, dot + 1);
     else if (why)
-        doc_diag(cfg, d, line, NULL, "syntax error: %s", why);
+        doc_diag(cfg, d, line, NULL, "syntax error: %s%s", why, binary_hint(d));
     else
-        doc_diag(cfg, d, line, NULL, "%s", text);
+        doc_diag(cfg, d, line, NULL, "%s%s", text, binary_hint(d));
 }
 
 /* Pre-scan, token walk, libconfig. Returns 0 when d->lc holds a tree to validate.
@@ -2576,6 +2588,25 @@ out:
     return report(cfg, d0, e0, SIM_EINVAL, err);
 }
 
+void sim_cfg_key_error(struct sim_cfg *cfg, size_t k, const char *fmt, ...)
+{
+    if (!cfg || k >= cfg->schema->nkeys)
+        return;
+    const struct val *v = &cfg->vals[k];
+    const char *file = cfg->leaf ? cfg->leaf : "scenario";
+    int line = 0;
+    if (v->origin == SIM_CFG_FILE) {
+        file = v->file;
+        line = v->line;
+    } else if (v->origin == SIM_CFG_SET) {
+        file = NULL; /* "--set: " */
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    add_diag_v(cfg, ORDER_FINISH, file, line, cfg->schema->keys[k].path, fmt, ap);
+    va_end(ap);
+}
+
 int sim_cfg_finish(struct sim_cfg *cfg, struct sim_err *err)
 {
     if (!cfg)
@@ -2585,6 +2616,8 @@ int sim_cfg_finish(struct sim_cfg *cfg, struct sim_err *err)
         if (!cfg->vals[k].set && !cfg->vals[k].tried)
             add_diag(cfg, ORDER_FINISH, cfg->leaf ? cfg->leaf : "scenario", 0,
                      cfg->schema->keys[k].path, "missing required key");
+    if (cfg->schema->check && !cfg->incomplete)
+        cfg->schema->check(cfg);
     sort_diags(cfg);
     int rc = report(cfg, d0, e0, SIM_EINVAL, err);
     if (rc == 0 && cfg->nerrors)

@@ -96,6 +96,8 @@
 #define SIM_CFG_MAX_SETTINGS 32768          /* settings in one file */
 #define SIM_CFG_MAX_DIAGS 100               /* diagnostics kept (all are counted) */
 
+struct sim_cfg;
+
 enum sim_cfg_type {
     SIM_CFG_INT,         /* integer: field int (size 4, range must fit) or int64_t (size 8) */
     SIM_CFG_FLOAT,       /* double (size 8); may be given as a distribution */
@@ -155,6 +157,10 @@ struct sim_cfg_schema {
     const struct sim_cfg_group *groups; /* group descriptions (may be NULL) */
     size_t ngroups;                     /* number of group descriptions */
     size_t params_size;                 /* sizeof the parameter struct */
+    /* Optional (may be NULL): checks across keys that ranges cannot express, run by
+     * sim_cfg_finish once every value is read; reports each problem with
+     * sim_cfg_key_error. */
+    void (*check)(struct sim_cfg *cfg);
 };
 
 /* Where a resolved value came from. */
@@ -228,6 +234,12 @@ int sim_cfg_finish(struct sim_cfg *cfg, struct sim_err *err);
 /* load (if path is not NULL) + every set + finish. */
 int sim_cfg_resolve(struct sim_cfg *cfg, const char *path, const char *const *sets,
                     size_t nsets, struct sim_err *err);
+
+/* For a schema's check: reports a problem with key k where its value was set ("FILE:LINE:
+ * KEY: message", "--set: KEY: message", or "FILE: KEY: message" for a default), counted
+ * like every other diagnostic. */
+void sim_cfg_key_error(struct sim_cfg *cfg, size_t k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Diagnostics so far, in report order (sorted by sim_cfg_finish). */
 size_t sim_cfg_error_count(const struct sim_cfg *cfg); /* all problems, stored or not */
