@@ -142,7 +142,8 @@ static int run_threads(const struct cli_batch *b, struct cli_batch_status *st)
         free(slot);
         free(ready);
         struct sim_err e;
-        sim_err_set(&e, SIM_ENOMEM, "out of memory");
+        sim_err_clear(&e);
+        sim_err_set(&e, SIM_ENOMEM, "batch: out of memory for %zu results", b->units);
         status_fail(st, 0, 1, 0, &e);
         return -1;
     }

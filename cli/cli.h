@@ -99,6 +99,11 @@ void cli_report_number(double x, char *buf, size_t size);
 int cli_report_html(const struct cli_results *r, const char *path, const char *only,
                     const char *out_path, struct sim_err *err);
 
+/* rc, or CLI_EXIT_FAIL after printing "caresim CMD: writing standard output: REASON" when
+ * flushing stdout fails or an earlier write to it failed (a full disk, a closed pipe). For
+ * the commands whose output is what they print (report, params, validate). */
+int cli_stdout_status(const char *cmd, int rc);
+
 /* mkdir -p: creates dir and its missing parents. Returns 0 or SIM_ENOMEM / SIM_EIO. */
 int cli_mkdir_p(const char *dir, struct sim_err *err);
 

@@ -250,15 +250,21 @@ static int write_plain_table(const struct export_ctx *ctx, const char *scenario,
             else if (!strcmp(t->cols[c].name, "mechanism"))
                 c_mech = (long)c;
         }
-        struct sim_err ignored;
-        sim_err_clear(&ignored);
+        /* Without the names (an older file: SIM_EINVAL) the columns are left out; running
+         * out of memory reading them fails the export. */
+        struct sim_err got;
+        sim_err_clear(&got);
         if (c_from < 0 || c_to < 0 || c_mech < 0 ||
             out_file_read_attr_strings(ctx->file, dataset, "party_names", &parties, &n_parties,
-                                       &ignored) != 0 ||
+                                       &got) != 0 ||
             out_file_read_attr_strings(ctx->file, dataset, "mechanism_names", &mechanisms,
-                                       &n_mechanisms, &ignored) != 0) {
+                                       &n_mechanisms, &got) != 0) {
             free(parties);
             parties = NULL;
+        }
+        if (got.count && got.code != SIM_EINVAL) {
+            out_table_destroy(t);
+            return sim_err_set(ctx->err, got.code, "%s", got.msg);
         }
     }
     struct cli_outfile xf;
@@ -409,8 +415,14 @@ static int write_group(const struct export_ctx *ctx, const char *group, const ch
             continue;
         struct out_table *t = NULL;
         struct out_outcome_table *o = NULL;
-        if (out_file_read_table(ctx->file, dataset, &t, NULL) == 0)
+        /* Not a table of numbers (SIM_EINVAL): then a table of outcomes. */
+        struct sim_err probe;
+        sim_err_clear(&probe);
+        int trc = out_file_read_table(ctx->file, dataset, &t, &probe);
+        if (trc == 0)
             rc = write_number_table(ctx, t, name);
+        else if (trc != SIM_EINVAL)
+            rc = sim_err_set(ctx->err, trc, "%s", probe.msg);
         else if ((rc = out_file_read_outcome_table(ctx->file, dataset, &o, ctx->err)) == 0)
             rc = write_item_table(ctx, o, name);
         out_table_destroy(t);

@@ -100,3 +100,14 @@ int cli_mkdir_p(const char *dir, struct sim_err *err)
     free(p);
     return rc;
 }
+
+int cli_stdout_status(const char *cmd, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "caresim %s: writing standard output: %s\n", cmd,
+            errno ? strerror(errno) : "write error");
+    clearerr(stdout);
+    return CLI_EXIT_FAIL;
+}

@@ -73,7 +73,9 @@ int cli_params(int argc, char **argv)
         }
     }
     int rc = markdown ? cli_params_markdown(stdout) : sim_cfg_schema_print(params_schema(), stdout);
-    if (fflush(stdout) != 0)
-        rc = -1;
-    return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    if (rc != 0 && !ferror(stdout)) {
+        fprintf(stderr, "caresim params: %s\n", sim_strerror(rc < 0 ? rc : SIM_ENOMEM));
+        return CLI_EXIT_FAIL;
+    }
+    return cli_stdout_status("params", CLI_EXIT_OK);
 }

@@ -495,10 +495,10 @@ int cli_psa(int argc, char **argv)
     p.cost = malloc(p.D * p.S * sizeof *p.cost);
     p.qaly = malloc(p.D * p.S * sizeof *p.qaly);
     p.wtp = malloc(p.W * sizeof *p.wtp);
-    for (size_t j = 0; p.rows && j < p.S; j++)
-        p.rows[j] = malloc(p.D * p.R * OUTC_COUNT * sizeof *p.rows[j]);
-    if (!p.u || !p.theta || !p.rows || !p.cost || !p.qaly || !p.wtp ||
-        !p.rows[p.S - 1]) {
+    int rows_ok = p.rows != NULL;
+    for (size_t j = 0; rows_ok && j < p.S; j++)
+        rows_ok = (p.rows[j] = malloc(p.D * p.R * OUTC_COUNT * sizeof *p.rows[j])) != NULL;
+    if (!p.u || !p.theta || !rows_ok || !p.cost || !p.qaly || !p.wtp) {
         fprintf(stderr, "caresim psa: out of memory\n");
         goto out;
     }

@@ -139,7 +139,12 @@ static int report_summary(const struct report_ctx *ctx)
     char dataset[64 + 1024];
     snprintf(dataset, sizeof dataset, "/scenarios/%s/summary", ctx->scenario);
     size_t n_rows;
-    if (out_file_table_rows(ctx->file, dataset, &n_rows, NULL) != 0) {
+    struct sim_err probe;
+    sim_err_clear(&probe);
+    int trc = out_file_table_rows(ctx->file, dataset, &n_rows, &probe);
+    if (trc != 0 && trc != SIM_EINVAL) /* out of memory */
+        return sim_err_set(ctx->err, trc, "%s", probe.msg);
+    if (trc != 0) {
         /* A sweep keeps only the scenario's config here; its results are under /sweep. */
         fprintf(ctx->out, "  (no runs stored under the scenario: its settings only; see the "
                           "analysis below)\n");
@@ -237,6 +242,38 @@ static int field_of(const struct out_outcome_table *t, const char *name)
     return -1;
 }
 
+/* A comparison's ICER and net monetary benefit (attributes of its group). Absent ones print
+ * as unknown; a failure other than SIM_EINVAL (out of memory) fails the report. */
+static int report_economics(struct out_file *f, const char *group, FILE *out,
+                            struct sim_err *err)
+{
+    char *status = NULL;
+    double icer = NAN, nmb = NAN, nlo = NAN, nhi = NAN, wtp = NAN;
+    struct sim_err got;
+    sim_err_clear(&got);
+    out_file_read_attr_text(f, group, "icer_status", &status, &got);
+    out_file_read_attr_number(f, group, "icer", &icer, &got);
+    out_file_read_attr_number(f, group, "nmb_mean", &nmb, &got);
+    out_file_read_attr_number(f, group, "nmb_ci_low", &nlo, &got);
+    out_file_read_attr_number(f, group, "nmb_ci_high", &nhi, &got);
+    out_file_read_attr_number(f, group, "wtp_per_qaly", &wtp, &got);
+    if (got.count && got.code != SIM_EINVAL) {
+        free(status);
+        return sim_err_set(err, got.code, "%s", got.msg);
+    }
+    char x[REPORT_NUM_MAX], y[REPORT_NUM_MAX], z[REPORT_NUM_MAX], w[REPORT_NUM_MAX];
+    fmt_number(icer, x, sizeof x);
+    fprintf(out, "    ICER: %s (%s)\n", status && strcmp(status, "ratio") == 0 ? x : "-",
+            status ? status : "unknown");
+    fmt_number(nmb, x, sizeof x);
+    fmt_number(nlo, y, sizeof y);
+    fmt_number(nhi, z, sizeof z);
+    fmt_number(wtp, w, sizeof w);
+    fprintf(out, "    net monetary benefit at %s per QALY: %s [%s, %s]\n", w, x, y, z);
+    free(status);
+    return 0;
+}
+
 /* One comparison (/comparisons/<name>): its differences with CIs, then ICER and NMB. */
 static int report_comparison(struct out_file *f, const char *name, FILE *out,
                              struct sim_err *err)
@@ -288,26 +325,7 @@ static int report_comparison(struct out_file *f, const char *name, FILE *out,
     if (rc == 0) {
         fprintf(out, "\ncomparison %s (paired differences alt - base, 95%% CI):\n", name);
         grid_print(&g, "    ", out);
-        char *status = NULL;
-        double icer = NAN, nmb = NAN, nlo = NAN, nhi = NAN, wtp = NAN;
-        struct sim_err ignore;
-        sim_err_clear(&ignore);
-        out_file_read_attr_text(f, group, "icer_status", &status, &ignore);
-        out_file_read_attr_number(f, group, "icer", &icer, &ignore);
-        out_file_read_attr_number(f, group, "nmb_mean", &nmb, &ignore);
-        out_file_read_attr_number(f, group, "nmb_ci_low", &nlo, &ignore);
-        out_file_read_attr_number(f, group, "nmb_ci_high", &nhi, &ignore);
-        out_file_read_attr_number(f, group, "wtp_per_qaly", &wtp, &ignore);
-        char x[REPORT_NUM_MAX], y[REPORT_NUM_MAX], z[REPORT_NUM_MAX], w[REPORT_NUM_MAX];
-        fmt_number(icer, x, sizeof x);
-        fprintf(out, "    ICER: %s (%s)\n", status && strcmp(status, "ratio") == 0 ? x : "-",
-                status ? status : "unknown");
-        fmt_number(nmb, x, sizeof x);
-        fmt_number(nlo, y, sizeof y);
-        fmt_number(nhi, z, sizeof z);
-        fmt_number(wtp, w, sizeof w);
-        fprintf(out, "    net monetary benefit at %s per QALY: %s [%s, %s]\n", w, x, y, z);
-        free(status);
+        rc = report_economics(f, group, out, err);
     }
     grid_fini(&g);
     out_outcome_table_destroy(t);
@@ -319,11 +337,10 @@ static int report_comparisons(struct out_file *f, FILE *out, struct sim_err *err
 {
     char **names = NULL;
     size_t n = 0;
-    struct sim_err probe;
-    sim_err_clear(&probe);
-    if (out_file_list_groups(f, "/comparisons", &names, &n, &probe) != 0)
-        return 0; /* a file of `caresim run`: no comparisons */
-    int rc = 0;
+    /* A file of `caresim run` has no /comparisons: an empty list, not an error. */
+    int rc = out_file_list_groups(f, "/comparisons", &names, &n, err);
+    if (rc != 0)
+        return rc;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = report_comparison(f, names[i], out, err);
     free(names);
@@ -583,8 +600,7 @@ int cli_report(int argc, char **argv)
         fprintf(stderr, "caresim report: %s\n", sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
-    fflush(stdout);
-    rc = CLI_EXIT_OK;
+    rc = cli_stdout_status("report", CLI_EXIT_OK);
 out:
     cli_results_close(&res);
     return rc;

@@ -354,11 +354,29 @@ static char *scenario_relative(const struct cli_scenario *s, const char *cmd, co
     return full;
 }
 
+/* Where the scenario sets key, for messages about it: "FILE:LINE" of the file (or base file)
+ * that sets it, else the scenario's path (a --set or the default). */
+static const char *key_where(const struct cli_scenario *s, const char *key, char *buf,
+                             size_t size)
+{
+    int k = sim_cfg_schema_find(sim_cfg_schema(s->cfg), key);
+    const char *file = NULL;
+    int line = 0;
+    if (k >= 0 && sim_cfg_origin(s->cfg, (size_t)k, &file, &line) == SIM_CFG_FILE && file &&
+        line > 0) {
+        snprintf(buf, size, "%s:%d", file, line);
+        return buf;
+    }
+    return s->path;
+}
+
 /* Loads the scenario named by reform.scenario (relative to the scenario's own file) into
  * s->reform_cfg and s->reform_par. A reform's file may not name a reform itself. */
 static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *e)
 {
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    char wbuf[SIM_ERR_FILE_MAX + 16];
+    const char *where = key_where(s, "reform.scenario", wbuf, sizeof wbuf);
     char *full = scenario_relative(s, cmd, s->par.reform.scenario);
     if (!full)
         return CLI_EXIT_FAIL;
@@ -366,7 +384,7 @@ static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *
     int rc = CLI_EXIT_OK;
     if (!s->reform_cfg) {
         fprintf(stderr, "caresim %s: %s: reform.scenario: %s could not be loaded\n", cmd,
-                s->path, full);
+                where, full);
         rc = CLI_EXIT_USAGE;
     } else if (sim_cfg_fill(s->reform_cfg, &s->reform_par, sizeof s->reform_par, e) != 0) {
         fprintf(stderr, "caresim %s: %s\n", cmd, sim_err_format(e, buf, sizeof buf));
@@ -374,7 +392,7 @@ static int load_reform(struct cli_scenario *s, const char *cmd, struct sim_err *
     } else if (s->reform_par.reform.scenario[0]) {
         fprintf(stderr, "caresim %s: %s: reform.scenario: %s names a reform itself (reforms "
                         "do not chain)\n",
-                cmd, s->path, full);
+                cmd, where, full);
         rc = CLI_EXIT_USAGE;
     }
     free(full);
@@ -424,13 +442,15 @@ static int append_reform_text(struct cli_scenario *s)
 static int warm_scenario(const struct cli_scenario *s, const char *cmd, const char *full,
                          struct out_file *f, char **name)
 {
-    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32], wbuf[SIM_ERR_FILE_MAX + 16];
+    char sbuf[SIM_ERR_FILE_MAX + 16];
+    const char *where = key_where(s, "run.warm_start", wbuf, sizeof wbuf);
     struct sim_err e;
     sim_err_clear(&e);
     char **names = NULL;
     size_t n = 0;
     if (out_file_list_scenarios(f, &names, &n, &e) != 0) {
-        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, s->path,
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, where,
                 sim_err_format(&e, buf, sizeof buf));
         return -1;
     }
@@ -449,11 +469,12 @@ static int warm_scenario(const struct cli_scenario *s, const char *cmd, const ch
         if (want[0])
             fprintf(stderr, "caresim %s: %s: run.warm_start_scenario: %s holds no scenario "
                             "'%s' (it holds: %s)\n",
-                    cmd, s->path, full, want, n ? list : "none");
+                    cmd, key_where(s, "run.warm_start_scenario", sbuf, sizeof sbuf), full, want,
+                    n ? list : "none");
         else
             fprintf(stderr, "caresim %s: %s: run.warm_start: %s holds %s%s; set "
                             "run.warm_start_scenario to the one to start from\n",
-                    cmd, s->path, full, n ? "the scenarios " : "no scenario", list);
+                    cmd, where, full, n ? "the scenarios " : "no scenario", list);
         free(names);
         return -1;
     }
@@ -472,6 +493,8 @@ static int warm_scenario(const struct cli_scenario *s, const char *cmd, const ch
 static int load_warm(struct cli_scenario *s, const char *cmd)
 {
     char buf[SIM_ERR_MSG_MAX + SIM_ERR_FILE_MAX + 32];
+    char wbuf[SIM_ERR_FILE_MAX + 16];
+    const char *where = key_where(s, "run.warm_start", wbuf, sizeof wbuf);
     struct sim_err e;
     sim_err_clear(&e);
     char *full = scenario_relative(s, cmd, s->par.run.warm_start), *name = NULL;
@@ -481,7 +504,7 @@ static int load_warm(struct cli_scenario *s, const char *cmd)
     struct out_table *t = NULL;
     struct out_file *f = out_file_open(full, &e);
     if (!f) {
-        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, s->path,
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s\n", cmd, where,
                 sim_err_format(&e, buf, sizeof buf));
         goto out;
     }
@@ -500,7 +523,7 @@ static int load_warm(struct cli_scenario *s, const char *cmd)
     if (!found || out_file_read_table(f, dataset, &t, &e) != 0) {
         fprintf(stderr, "caresim %s: %s: run.warm_start: %s: scenario '%s' has no end_state "
                         "table%s%s\n",
-                cmd, s->path, full, name, e.code ? ": " : " (written before warm start existed?)",
+                cmd, where, full, name, e.code ? ": " : " (written before warm start existed?)",
                 e.code ? sim_err_format(&e, buf, sizeof buf) : "");
         goto out;
     }
@@ -513,7 +536,7 @@ static int load_warm(struct cli_scenario *s, const char *cmd)
     if (!cols_ok) {
         fprintf(stderr, "caresim %s: %s: run.warm_start: %s: %s has other columns than an "
                         "end state's\n",
-                cmd, s->path, full, dataset);
+                cmd, where, full, dataset);
         goto out;
     }
     if (!(s->warm = calloc(1, sizeof *s->warm))) {
@@ -523,7 +546,7 @@ static int load_warm(struct cli_scenario *s, const char *cmd)
     }
     if (warm_state_init(s->warm, t->values, t->n_rows, &e) != 0 ||
         warm_state_check(s->warm, &s->par, &e) != 0) {
-        fprintf(stderr, "caresim %s: %s: run.warm_start: %s, scenario '%s': %s\n", cmd, s->path,
+        fprintf(stderr, "caresim %s: %s: run.warm_start: %s, scenario '%s': %s\n", cmd, where,
                 full, name, sim_err_format(&e, buf, sizeof buf));
         rc = e.code == SIM_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
         goto out;

@@ -94,23 +94,34 @@ void care_books_fini(struct care_books *b)
     memset(b, 0, sizeof *b);
 }
 
+/* book_one's answer when a book did not give a slot (rc 0: none free; rc < 0: out of
+ * memory, and then the run is marked failed so the engine stops it, since an unmet request
+ * would change the results silently). */
+static double no_slot(struct model *m, int rc)
+{
+    if (rc < 0 && !m->ctx.failed)
+        m->ctx.failed = rc;
+    return -1.0;
+}
+
 /* Books the earliest slot of one book at a time >= earliest; its time, or -1 (none within
- * the horizon, or out of memory: the request then goes unmet). */
+ * the horizon, or out of memory: then m->ctx.failed is set). */
 static double book_one(struct model *m, struct sim_book *b, double earliest, sim_booking *out,
                        uint32_t *slot_out)
 {
     uint32_t today = sim_book_day_of(m->ctx.now), first = sim_book_day_of(earliest);
-    if (today > b->today && sim_book_advance(b, today, NULL) != 0)
-        return -1.0;
+    int rc = today > b->today ? sim_book_advance(b, today, &m->ctx.err) : 0;
+    if (rc != 0)
+        return no_slot(m, rc);
     uint32_t day, slot;
-    if (sim_book_book(b, first, out, &day, &slot, NULL) != 1)
-        return -1.0;
+    if ((rc = sim_book_book(b, first, out, &day, &slot, &m->ctx.err)) != 1)
+        return no_slot(m, rc);
     double t = sim_book_slot_time(b, day, slot);
     if (t < earliest) {
         /* That day's slot has gone by: give it back and take the first from the next day. */
         sim_book_cancel(b, *out);
-        if (sim_book_book(b, day + 1, out, &day, &slot, NULL) != 1)
-            return -1.0;
+        if ((rc = sim_book_book(b, day + 1, out, &day, &slot, &m->ctx.err)) != 1)
+            return no_slot(m, rc);
         t = sim_book_slot_time(b, day, slot);
     }
     *slot_out = slot;

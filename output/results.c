@@ -564,9 +564,12 @@ int out_writer_add_config(struct out_writer *w, const char *scenario_name,
     }
     char why[OUT_H5_WHY_MAX] = "";
     int exists = out_h5_path_exists(w->file, path, why);
-    rc = exists > 0 ? check_new(w, cpath, err)
-                    : sim_err_set(err, SIM_EINVAL, "results file %s: no scenario %s", w->target,
-                                  scenario_name);
+    if (exists < 0)
+        rc = sim_err_set(err, SIM_EIO, "results file %s: %s: %s", w->target, path, why);
+    else
+        rc = exists > 0 ? check_new(w, cpath, err)
+                        : sim_err_set(err, SIM_EINVAL, "results file %s: no scenario %s",
+                                      w->target, scenario_name);
     if (rc == 0) {
         hid_t g = H5Gopen2(w->file, path, H5P_DEFAULT);
         rc = g < 0 ? -1 : write_config(g, config_text, why);

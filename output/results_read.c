@@ -132,6 +132,15 @@ static int check_file(struct out_file *f, const void *out, struct sim_err *err)
     return 0;
 }
 
+/* The code of a failure the h5util layer explained in why: SIM_ENOMEM when an allocation
+ * failed (its messages say "out of memory"), SIM_EINVAL (absent, or not what was asked for)
+ * otherwise. Lets a caller for whom "absent" or "another kind" is an answer (an optional
+ * attribute, a table of one kind or the other) tell those from running out of memory. */
+static int why_code(const char *why)
+{
+    return strstr(why, "out of memory") ? SIM_ENOMEM : SIM_EINVAL;
+}
+
 static int read_failed(struct out_file *f, struct sim_err *err, const char *what, const char *why)
 {
     return sim_err_set(err, SIM_EIO, "results file %s: %s: %s", f->path, what, why);
@@ -149,7 +158,7 @@ static int open_dataset(struct out_file *f, const char *path, hid_t *d, struct s
     char why[OUT_H5_WHY_MAX] = "";
     int e = out_h5_path_exists(f->file, path, why);
     if (e < 0)
-        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, path, why);
+        return sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, path, why);
     if (e == 0)
         return sim_err_set(err, SIM_EINVAL, "results file %s: no dataset %s", f->path, path);
     hid_t o = H5Oopen(f->file, path, H5P_DEFAULT);
@@ -392,7 +401,8 @@ done:
     H5Dclose(d);
     table_parts_fini(&p);
     if (rc < 0)
-        rc = sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, dataset_path, why);
+        rc = sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, dataset_path,
+                         why);
     return rc;
 }
 
@@ -822,7 +832,7 @@ static int open_object(struct out_file *f, const char *path, hid_t *o, struct si
     char why[OUT_H5_WHY_MAX] = "";
     int e = out_h5_path_exists(f->file, path, why);
     if (e < 0)
-        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, path, why);
+        return sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, path, why);
     if (e == 0)
         return sim_err_set(err, SIM_EINVAL, "results file %s: no object %s", f->path, path);
     *o = H5Oopen(f->file, path, H5P_DEFAULT);
@@ -853,7 +863,7 @@ static int read_attr(struct out_file *f, const char *path, const char *name, cha
         return sim_err_set(err, SIM_EINVAL, "results file %s: %s has no attribute '%s'", f->path,
                            path, name);
     if (rc < 0)
-        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, path, why);
+        return sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, path, why);
     return 0;
 }
 
@@ -921,7 +931,8 @@ int out_file_read_attr_strings(struct out_file *f, const char *object_path, cons
     if (rc == 0 && !(*values = pack_strings(v, n)))
         rc = sim_err_set(err, SIM_ENOMEM, "out of memory");
     else if (rc < 0)
-        rc = sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, object_path, why);
+        rc = sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, object_path,
+                         why);
     else if (count)
         *count = n;
     out_h5_free_strings(v, n);
@@ -943,7 +954,8 @@ int out_file_table_rows(struct out_file *f, const char *dataset_path, size_t *n_
     rc = table_rows(f->file, d, &n, why);
     H5Dclose(d);
     if (rc < 0)
-        return sim_err_set(err, SIM_EINVAL, "results file %s: %s: %s", f->path, dataset_path, why);
+        return sim_err_set(err, why_code(why), "results file %s: %s: %s", f->path, dataset_path,
+                           why);
     *n_rows = n;
     return 0;
 }
@@ -1126,6 +1138,14 @@ int out_file_list_datasets(struct out_file *f, const char *group_path, char ***o
 
 int out_file_list_scenarios(struct out_file *f, char ***out, size_t *count, struct sim_err *err)
 {
+    /* Every results file has the group, even with no scenario in it: without it the file is
+     * damaged or another program's, not an empty run. */
+    if (f && out && H5Lexists(f->file, "/scenarios", H5P_DEFAULT) <= 0) {
+        *out = NULL;
+        return sim_err_set(err, SIM_EINVAL,
+                           "results file %s: not a caresim results file (no /scenarios group)",
+                           f->path);
+    }
     return out_file_list_groups(f, "/scenarios", out, count, err);
 }
 
