@@ -46,12 +46,26 @@ BUILD   := build/asan
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(FLAVOUR),fuzz)
+# libFuzzer targets (make fuzz, tests/fuzz/README.md): clang, the library instrumented for
+# coverage, without OpenMP (the targets run one replication on one thread; without it the
+# pragmas are unknown and a thread count can go unused; clang also flags the va_list
+# formats of sim_err that gcc accepts).
+BUILD   := build/fuzz
+CC      := clang
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=undefined -Wno-unknown-pragmas -Wno-unused-parameter \
+           -Wno-format-nonliteral
+LDFLAGS += -fsanitize=address,undefined
+OPENMP  :=
+DEPS_FLAVOUR := build/.deps-fuzz-ok
 else
 BUILD   := build
 endif
+OPENMP  ?= -fopenmp
 CFLAGS  ?=
-CFLAGS  += $(STD) $(WARN) $(OPT) -fopenmp
-LDFLAGS += -fopenmp
+CFLAGS  += $(STD) $(WARN) $(OPT) $(OPENMP)
+LDFLAGS += $(OPENMP)
 
 # The library holds the engine, the model and everything the command line uses except
 # main(); tests link against it.
@@ -63,7 +77,7 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELP := $(BUILD)/obj/tests/testutil.o
 DEPS_OK   := $(or $(DEPS_FLAVOUR),build/.deps-ok)
 
-.PHONY: all check asan mpi check-mpi bench demo clean deps docs
+.PHONY: all check asan mpi check-mpi bench demo clean deps docs fuzz
 # Keep test objects: they are intermediate files to make, but rebuilding them is waste.
 .SECONDARY:
 all: $(BUILD)/simbench $(BUILD)/modelbench $(BUILD)/clinic $(if $(wildcard cli/main.c),$(BUILD)/caresim)
@@ -77,6 +91,10 @@ build/.deps-ok: scripts/install-deps.sh
 build/.deps-mpi-ok: scripts/install-deps.sh
 	$(Q)mkdir -p build
 	$(Q)scripts/install-deps.sh --mpi
+	$(Q)touch $@
+build/.deps-fuzz-ok: scripts/install-deps.sh
+	$(Q)mkdir -p build
+	$(Q)scripts/install-deps.sh --fuzz
 	$(Q)touch $@
 deps: $(DEPS_OK)
 
@@ -95,6 +113,38 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_HELP) $(BUILD)/libcaresim.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS) $(LDLIBS)
+
+# The allocation fault-injection test: our objects' calls to these functions go through
+# tests/fault/alloc_fault.c (which can make the n-th fail); shared libraries keep the real
+# ones.
+comma := ,
+ALLOC_WRAPPED := malloc calloc realloc free strdup strndup asprintf vasprintf posix_memalign \
+                 realpath open_memstream
+$(BUILD)/tests/test_alloc_faults: $(BUILD)/obj/tests/fault/alloc_fault.o
+$(BUILD)/tests/test_alloc_faults: LDFLAGS += -Wl$(subst $() ,,$(ALLOC_WRAPPED:%=$(comma)--wrap=%))
+
+# The fuzz regression test calls the fuzz targets (tests/fuzz/*.c) without libFuzzer.
+FUZZ_OBJ := $(BUILD)/obj/tests/fuzz/fuzz_scenario.o $(BUILD)/obj/tests/fuzz/fuzz_results.o
+$(BUILD)/tests/test_fuzz_regress: $(BUILD)/obj/tests/test_fuzz_regress.o $(FUZZ_OBJ) $(TEST_HELP) \
+                                  $(BUILD)/libcaresim.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS) $(LDLIBS)
+
+# A libFuzzer binary per target: entry.c compiled for it, linked with every target (FLAVOUR=fuzz).
+# Static patterns: a plain entry_%.o pattern would also serve make's built-in "%: %.o" when
+# it tries to remake the included .d files.
+FUZZ_TARGETS := scenario results results_raw
+FUZZ_ENTRY := $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/entry_%.o)
+$(FUZZ_ENTRY): $(BUILD)/obj/tests/fuzz/entry_%.o: tests/fuzz/entry.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DFUZZ_TARGET=fuzz_$*_one -c $< -o $@
+
+$(FUZZ_TARGETS:%=$(BUILD)/fuzz_%): $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/entry_%.o $(FUZZ_OBJ) \
+                                                 $(BUILD)/libcaresim.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 $(BUILD)/simbench: $(BUILD)/obj/bench/simbench.o $(BUILD)/libcaresim.a
 	@$(if $(Q),echo "  LD      $@")
@@ -132,6 +182,14 @@ check: all $(TEST_BIN)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory FLAVOUR=asan check
+
+# Fuzzing (tests/fuzz/README.md): builds the libFuzzer targets with clang into build/fuzz/,
+# seeds their corpora (scenario files; small results files made by the release caresim) and
+# runs each for FUZZ_TIME seconds; crashing inputs go to build/fuzz/crashes/.
+FUZZ_TIME ?= 60
+fuzz: $(BUILD)/caresim
+	$(Q)$(MAKE) --no-print-directory FLAVOUR=fuzz $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	$(Q)scripts/fuzz.sh $(FUZZ_TIME) $(BUILD)/caresim $(FUZZ_TARGETS:%=fuzz_%)
 
 # The MPI build: caresim with its batches split across MPI ranks (docs/mpi.md).
 mpi:

@@ -11,6 +11,7 @@
  */
 #include "cli/explain.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -251,7 +252,10 @@ static int xp_read(struct out_file *f, const char *name, struct xp *x, struct si
     snprintf(x->alt_name, sizeof x->alt_name, "%s", text);
     free(text);
     double reps = 0;
-    if (out_file_read_attr_number(f, group, "replications", &reps, NULL) == 0)
+    /* A file from elsewhere may hold anything there (NaN, 1e300): such a count is taken as
+     * not recorded rather than converted. */
+    if (out_file_read_attr_number(f, group, "replications", &reps, NULL) == 0 && reps >= 0 &&
+        reps <= INT_MAX)
         x->reps = (int)reps;
     if ((rc = read_differences(f, name, x, err)) != 0)
         return rc;

@@ -3,14 +3,18 @@
 # compiler with OpenMP, GSL, libconfig, HDF5 (library + command-line tools), gnuplot
 # without X, cmocka, and Chromium (tests load `caresim report --html` pages in it,
 # headless). Idempotent: when every package is present it installs nothing.
-# Pass --mpi to add Open MPI for the optional `make mpi` build.
+# Pass --mpi to add Open MPI for the optional `make mpi` build, --fuzz to add clang and its
+# libFuzzer runtime for `make fuzz` (both may be given).
 set -euo pipefail
 
 packages=(gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools
           gnuplot-nox libcmocka-dev libgomp1 chromium)
-if [ "${1:-}" = "--mpi" ]; then
-    packages+=(libopenmpi-dev openmpi-bin)
-fi
+for arg in "$@"; do
+    case "$arg" in
+        --mpi) packages+=(libopenmpi-dev openmpi-bin) ;;
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
