@@ -241,17 +241,6 @@ static int run_in(const char *dir, char *const *args, const char *out, const cha
     return st;
 }
 
-static void copy_file(const char *from, const char *to)
-{
-    size_t n;
-    char *data = testutil_slurp(from, &n);
-    FILE *f = fopen(to, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-    free(data);
-}
-
 /* ---- fixtures ----------------------------------------------------------------------------- */
 
 /* Runs a caresim command that must succeed, writing into the fixtures directory. */
@@ -273,7 +262,7 @@ static void make_truncated(void)
     char from[PATH_MAX + 32], to[PATH_MAX + 32];
     snprintf(from, sizeof from, "%s/results.h5", g.fixtures);
     snprintf(to, sizeof to, "%s/truncated.h5", g.fixtures);
-    copy_file(from, to);
+    testutil_copy_file(from, to);
     assert_int_equal(truncate(to, 4096), 0);
 }
 
@@ -302,7 +291,7 @@ static void make_no_scenarios(void)
     char from[PATH_MAX + 32], to[PATH_MAX + 32];
     snprintf(from, sizeof from, "%s/results.h5", g.fixtures);
     snprintf(to, sizeof to, "%s/no_scenarios.h5", g.fixtures);
-    copy_file(from, to);
+    testutil_copy_file(from, to);
     hid_t f = H5Fopen(to, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f >= 0);
     assert_true(H5Ldelete(f, "/scenarios", H5P_DEFAULT) >= 0);
@@ -387,7 +376,7 @@ static void run_case(void **state)
         snprintf(from, sizeof from, "%s/%s", strchr(c->setup[i], '/') ? g.root : g.fixtures,
                  c->setup[i]);
         snprintf(to, sizeof to, "%s/%s", dir, setup_name(c->setup[i]));
-        copy_file(from, to);
+        testutil_copy_file(from, to);
     }
     int st = run_in(dir, c->args, out, err);
     char *text = testutil_slurp(err, NULL);

@@ -109,17 +109,6 @@ static void assert_stderr_has(const char *text)
     free(err);
 }
 
-static void copy_file(const char *from, const char *to)
-{
-    size_t n;
-    char *data = testutil_slurp(from, &n);
-    FILE *f = fopen(to, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-    free(data);
-}
-
 static void assert_same_file(const char *a, const char *b)
 {
     size_t na, nb;
@@ -151,7 +140,7 @@ static void target_dir(const char *name, char *sub, size_t sub_size, char *targe
     snprintf(sub, sub_size, "%s/%s", dir, name);
     assert_int_equal(mkdir(sub, 0755), 0);
     snprintf(target, target_size, "%s/target.h5", sub);
-    copy_file(previous, target);
+    testutil_copy_file(previous, target);
 }
 
 /* ---- a results file too big for the device ------------------------------------------------ */

@@ -161,3 +161,14 @@ int testutil_write_text(const char *path, const char *text)
     int bad = fputs(text, f) < 0;
     return fclose(f) != 0 || bad ? -1 : 0;
 }
+
+void testutil_copy_file(const char *from, const char *to)
+{
+    size_t n;
+    char *data = testutil_slurp(from, &n);
+    FILE *f = fopen(to, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    free(data);
+}

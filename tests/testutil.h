@@ -40,6 +40,10 @@ int testutil_run_args(int (*cmd)(int, char **), const char *name, const char *co
 /* Writes text to path (created or truncated). Returns 0 or -1. */
 int testutil_write_text(const char *path, const char *text);
 
+/* Copies the file from to the file to (created or truncated), failing the test on any
+ * error. */
+void testutil_copy_file(const char *from, const char *to);
+
 /* Removes dir and everything below it (not following symbolic links), like rm -rf; a
  * missing dir is not an error. Returns 0 or -1. For the tests' temporary directories. */
 int testutil_remove_tree(const char *dir);
