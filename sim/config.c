@@ -1209,8 +1209,6 @@ static void drop_diags(struct sim_cfg *cfg, size_t d0, size_t e0)
     cfg->nerrors = e0;
 }
 
-/* Reports a syntax error found at line: text, or "syntax error: why" when the walk knows
- * why (which --set then shows instead of its generic hint). */
 /* " (not a text file?)" when the text holds control characters other than white space,
  * as binary files do: said after a syntax error, which is all libconfig sees in them. */
 static const char *binary_hint(const struct doc *d)
@@ -1223,6 +1221,8 @@ static const char *binary_hint(const struct doc *d)
     return "";
 }
 
+/* Reports a syntax error found at line: text, or "syntax error: why" when the walk knows
+ * why (which --set then shows instead of its generic hint). */
 static void syntax_error(struct sim_cfg *cfg, struct doc *d, int line, const char *text,
                          const char *why)
 {
